@@ -1,0 +1,3 @@
+from antq.cli import main
+
+main()

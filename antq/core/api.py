@@ -1,0 +1,76 @@
+"""The API's one error shape: {"error": {"code": ..., "message": ..., "details": ...}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class APIError(exceptions.APIException):
+    """Raise with a code and a translated message from any API view."""
+
+    def __init__(self, message: str, *, code: str, status_code: int = 400, details: Any = None):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.error_code = code
+        self.details = details
+
+
+_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return {"error": body}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or _("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or _("You do not have permission."))
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, APIError):
+        response.data = error_body(exc.error_code, str(exc.detail), exc.details)
+    elif isinstance(exc, exceptions.ValidationError):
+        response.data = error_body("invalid", _("The request has invalid fields."), exc.detail)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = _CODES.get(response.status_code, "error")
+        response.data = error_body(code, str(detail))
+    return response
+
+
+def json_error(request: HttpRequest, status_code: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status_code)
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return json_error(request, status.HTTP_404_NOT_FOUND, "not_found", _("No such API endpoint."))
+
+
+def api_server_error(request: HttpRequest) -> JsonResponse:
+    return json_error(
+        request, 500, "server_error", _("The server met an error. It has been logged.")
+    )

@@ -1,0 +1,25 @@
+"""antq setup: migrate, collect static files, load areas and standard catalogues. Idempotent."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from antq.areas.management.commands.load_areas import load_areas
+
+
+def run_setup(stdout, *, verbosity: int = 1) -> None:
+    stdout.write("1/3 Cập nhật cấu trúc cơ sở dữ liệu…")
+    call_command("migrate", interactive=False, verbosity=0)
+    stdout.write("2/3 Chuẩn bị tệp tĩnh (CSS, JavaScript)…")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stdout.write("3/3 Danh mục đơn vị hành chính…")
+    load_areas(stdout, force=False, verbosity=verbosity)
+
+
+class Command(BaseCommand):
+    help = "Prepare the database: migrations, static files, areas and standard catalogues."
+
+    def handle(self, *args, **options):
+        run_setup(self.stdout, verbosity=options["verbosity"])
+        self.stdout.write(self.style.SUCCESS("Sẵn sàng."))

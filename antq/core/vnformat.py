@@ -1,0 +1,64 @@
+"""Vietnamese number, money and date formatting and date parsing (no Django needed).
+
+Official Vietnamese writes 6.512 (dot groups thousands), 4,5 (comma for decimals),
+dates as dd/mm/yyyy, and large sums of money in "tỷ đồng" / "triệu đồng".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
+    """6512 -> '6.512'; 4.5 with decimals=1 -> '4,5'; -1234567 -> '-1.234.567'."""
+    quant = Decimal(1).scaleb(-decimals)
+    number = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):f}"
+    whole, _, frac = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = ".".join(groups)
+    if decimals > 0:
+        out += "," + frac
+    return sign + out
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def format_vnd(amount: int | Decimal) -> str:
+    """4_500_000_000 -> '4,5 tỷ đồng'; 750_000_000 -> '750 triệu đồng'; 12_000 -> '12.000 đồng'."""
+    value = Decimal(amount)
+    if abs(value) >= 1_000_000_000:
+        return _trim(format_number(value / 1_000_000_000, 2)) + " tỷ đồng"
+    if abs(value) >= 1_000_000:
+        return _trim(format_number(value / 1_000_000, 2)) + " triệu đồng"
+    return format_number(value) + " đồng"
+
+
+def format_date(value: dt.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"), ("d", "m", "y")),
+)
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse '2022-01-01', '01/01/2022', '1/1/2022' or '01-01-2022'; ValueError otherwise."""
+    raw = (text or "").strip()
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.fullmatch(raw)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            return dt.date(parts["y"], parts["m"], parts["d"])
+    raise ValueError(f"not a date: {text!r} (expected dd/mm/yyyy or yyyy-mm-dd)")

@@ -1,0 +1,38 @@
+"""antq demo: set up, load the Lạng Sơn demo, print the logins and serve."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from antq.accounts.models import Role
+from antq.core.management.commands.serve import serve
+from antq.core.management.commands.setup import run_setup
+from antq.demo.seed import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Set up antq with the Lạng Sơn demo data and serve it on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--prepare-only", action="store_true", help="do everything but serve")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("antq demo không chạy ở chế độ production (ANTQ_MODE=production).")
+        run_setup(self.stdout, verbosity=options["verbosity"])
+        self.stdout.write("Nạp dữ liệu minh họa Lạng Sơn…")
+        users = demo_load()
+        roles = dict(Role.choices)
+        width = max(len(u.username) for u in users)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Tài khoản minh họa (nhân vật hư cấu) — mật khẩu chung: " + DEMO_PASSWORD))
+        for u in users:
+            self.stdout.write(f"  {u.username:<{width}}  {DEMO_PASSWORD}  {roles[u.role]:<14} {u.title}")
+        self.stdout.write("")
+        if options["prepare_only"]:
+            self.stdout.write("Đã chuẩn bị xong (--prepare-only: không khởi động máy chủ).")
+            return
+        serve(host=options["host"], port=options["port"], workers=2, threads=8, stdout=self.stdout)

@@ -1,0 +1,269 @@
+"""Django settings for antq, read from the environment with strict parsing.
+
+See docs/admin-guide.md for every variable. Nothing here reads files outside ANTQ_DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from antq.core.envconf import (
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    parse_database_url,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+MODE = env_choice("ANTQ_MODE", "development", ("development", "production"))
+PRODUCTION = MODE == "production"
+DEBUG = env_bool("ANTQ_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("ANTQ_DEBUG must be off when ANTQ_MODE=production")
+
+DATA_DIR = Path(env_str("ANTQ_DATA_DIR", "var")).expanduser().resolve()
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY").strip()
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters long")
+        return key
+    if PRODUCTION:
+        raise ConfigError("SECRET_KEY is required when ANTQ_MODE=production")
+    # Development: generate once and keep it beside the data, readable only by its owner.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+_default_hosts = [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env_list("ANTQ_ALLOWED_HOSTS", _default_hosts)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigError("ANTQ_ALLOWED_HOSTS is required when ANTQ_MODE=production")
+CSRF_TRUSTED_ORIGINS = env_list("ANTQ_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "antq.core",
+    "antq.areas",
+    "antq.accounts",
+    "antq.web",
+    "antq.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "antq.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "antq.core.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "antq.urls"
+WSGI_APPLICATION = "antq.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "antq.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+_database_url = env_str("DATABASE_URL").strip()
+if _database_url:
+    _db = parse_database_url(_database_url)
+    DATABASES = {
+        "default": {
+            "ENGINE": _db.engine,
+            "NAME": _db.name,
+            "USER": _db.user,
+            "PASSWORD": _db.password,
+            "HOST": _db.host,
+            "PORT": _db.port,
+            "OPTIONS": dict(_db.options),
+            "CONN_MAX_AGE": env_int("ANTQ_DB_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+else:
+    _db = None
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "antq.sqlite3",
+        }
+    }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock-upgrade
+        # deadlocks between concurrent writers; the timeout rides out short write bursts.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["TEST"] = {"NAME": env_str("ANTQ_TEST_SQLITE_NAME") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling: failures per account within the window lock it for the lockout time.
+ANTQ_LOGIN_MAX_FAILURES = env_int("ANTQ_LOGIN_MAX_FAILURES", 5, minimum=1)
+ANTQ_LOGIN_WINDOW_SECONDS = env_int("ANTQ_LOGIN_WINDOW_SECONDS", 900, minimum=1)
+ANTQ_LOGIN_LOCKOUT_SECONDS = env_int("ANTQ_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["antq.formats"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+LANGUAGE_COOKIE_NAME = "antq_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+_redis_url = env_str("REDIS_URL").strip()
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "antq",
+        }
+    }
+else:
+    # Shared by every worker process of one server; bounded, so it never grows forever.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
+
+SESSION_COOKIE_AGE = env_int("ANTQ_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "antq_session"
+CSRF_COOKIE_NAME = "antq_csrf"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("ANTQ_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("ANTQ_SSL_REDIRECT", True)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "antq.accounts.api.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "antq.core.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "antq API",
+    "DESCRIPTION": (
+        "API của antq — phong trào toàn dân bảo vệ an ninh Tổ quốc. "
+        "Mọi lỗi trả về cùng một dạng: {\"error\": {\"code\", \"message\", \"details\"}}."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["stderr"], "level": env_str("ANTQ_LOG_LEVEL", "INFO").upper()},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+EMAIL_BACKEND = env_str("ANTQ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("ANTQ_FROM_EMAIL", "antq@localhost")
+
+# The official areas files shipped with the package, and the date from which the
+# pre-reform snapshot is taken to hold (see antq/areas/data/README.md).
+ANTQ_AREAS_BASE_DATE = env_str("ANTQ_AREAS_BASE_DATE", "2019-01-01")
+CSRF_FAILURE_VIEW = "antq.web.views.csrf_failure"

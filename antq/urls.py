@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from antq.areas import api as areas_api
+
+admin.site.site_header = _("antq administration")
+admin.site.site_title = "antq"
+admin.site.index_title = _("Administration")
+
+api_v1 = [
+    path("areas/", areas_api.AreaListView.as_view(), name="area-list"),
+    path("areas/<str:code>/", areas_api.AreaDetailView.as_view(), name="area-detail"),
+    path("areas/<str:code>/history/", areas_api.AreaHistoryView.as_view(), name="area-history"),
+]
+
+urlpatterns = [
+    path("", include("antq.web.urls")),
+    path("areas/", include("antq.areas.urls")),
+    path("accounts/", include("antq.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler400 = "antq.web.views.error_400"
+handler403 = "antq.web.views.error_403"
+handler404 = "antq.web.views.error_404"
+handler500 = "antq.web.views.error_500"

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+import antq
+
+# The modules of antq, in the order of the chain they follow. Those not built yet are shown
+# greyed so officials see where the platform is going.
+_MODULES = [
+    ("areas", _("Areas"), "areas:browser"),
+    ("bodies", _("Bodies"), "web:bodies"),
+    ("directives", _("Directives & plans"), None),
+    ("indicators", _("Indicators & data"), None),
+    ("grassroots", _("Grassroots models"), None),
+    ("tips", _("Citizen tips"), None),
+    ("inspections", _("Inspections"), None),
+]
+
+
+def shell(request: HttpRequest) -> dict:
+    current = getattr(request, "resolver_match", None)
+    namespace = current.namespace if current else ""
+    url_name = current.url_name if current else ""
+    nav = []
+    for key, label, url_name_target in _MODULES:
+        active = key == namespace or (key == "bodies" and url_name == "bodies")
+        nav.append(
+            {
+                "key": key,
+                "label": label,
+                "url": reverse(url_name_target) if url_name_target else None,
+                "active": active,
+            }
+        )
+    return {"antq_nav": nav, "antq_version": antq.__version__}

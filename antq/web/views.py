@@ -1,0 +1,81 @@
+"""The shell pages: home, bodies, and the Vietnamese error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from antq.accounts.selectors import bodies_on, user_memberships
+from antq.areas import selectors as areas
+from antq.areas.models import Area, Level
+from antq.core.api import api_not_found, api_server_error
+
+STORY_PROVINCE = "20"  # Lạng Sơn
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    today = areas.today()
+    before = dt.date(2022, 1, 1)
+    story = {}
+    try:
+        province = areas.area_by_code(STORY_PROVINCE, today)
+    except Area.DoesNotExist:
+        province = None
+    if province is not None:
+        story = {
+            "province": province,
+            "before": before,
+            "districts_before": areas.area_subtree(province, before, level=Level.DISTRICT).count(),
+            "communes_before": areas.area_subtree(province, before, level=Level.COMMUNE).count(),
+            "communes_now": areas.area_subtree(province, today, level=Level.COMMUNE).count(),
+        }
+    memberships = user_memberships(request.user) if request.user.is_authenticated else []
+    return render(
+        request, "web/home.html", {"story": story, "today": today, "memberships": memberships}
+    )
+
+
+@login_required
+def bodies(request: HttpRequest) -> HttpResponse:
+    on = areas.today()
+    show_all = request.GET.get("all") == "1"
+    qs = bodies_on(on) if not show_all else bodies_on(on).model.objects.select_related("area", "parent")
+    rows = list(qs.order_by("area__code", "name"))
+    return render(request, "web/bodies.html", {"bodies": rows, "show_all": show_all, "on": on})
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+@requires_csrf_token
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return api_not_found(request, exception)
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@requires_csrf_token
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return api_server_error(request)
+    # Rendered without the request: the database (sessions, user) may be what failed.
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
