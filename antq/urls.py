@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from antq.accounts import api as accounts_api
 from antq.areas import api as areas_api
 
 admin.site.site_header = _("antq administration")
@@ -10,6 +11,7 @@ admin.site.site_title = "antq"
 admin.site.index_title = _("Administration")
 
 api_v1 = [
+    path("me/", accounts_api.MeView.as_view(), name="me"),
     path("areas/", areas_api.AreaListView.as_view(), name="area-list"),
     path("areas/<str:code>/", areas_api.AreaDetailView.as_view(), name="area-detail"),
     path("areas/<str:code>/history/", areas_api.AreaHistoryView.as_view(), name="area-history"),

@@ -1,57 +1,46 @@
-"""API authentication by token: `Authorization: Token antq_…` (or `Bearer antq_…`)."""
+"""API views about the caller: who they are and what they may do."""
 
 from __future__ import annotations
 
-import datetime as dt
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions
-
-from antq.accounts.models import ApiToken
-from antq.accounts.services import hash_token
-
-_TOUCH_EVERY = dt.timedelta(minutes=5)
+from antq.accounts.selectors import user_memberships
 
 
-class TokenAuthentication(authentication.BaseAuthentication):
-    keywords = ("token", "bearer")
-
-    def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower().decode(errors="replace") not in self.keywords:
-            return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed(_("Invalid token header."))
-        try:
-            key = header[1].decode()
-        except UnicodeError:
-            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from None
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(key), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return (token.user, token)
-
-    def authenticate_header(self, request):
-        return "Token"
+class _BodyRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    area = serializers.CharField(source="area.code")
 
 
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "antq.accounts.api.TokenAuthentication"
-    name = "tokenAuth"
+class _MembershipSerializer(serializers.Serializer):
+    body = _BodyRefSerializer()
+    role = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
 
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token antq_…` — create one with `antq token create USERNAME`.",
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    title = serializers.CharField()
+    memberships = _MembershipSerializer(many=True)
+
+
+@extend_schema(tags=["accounts"], summary="Who the token or session belongs to, and their roles")
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        data = {
+            "username": user.username,
+            "full_name": user.full_name,
+            "title": user.title,
+            "memberships": list(user_memberships(user)),
         }
+        return Response(MeSerializer(data).data)

@@ -117,10 +117,11 @@ def parse_database_url(url: str) -> DatabaseURL:
         )
     engine = _ENGINES[scheme]
     if engine.endswith("sqlite3"):
-        path = unquote(parts.path)
+        # sqlite:////abs/path.db is absolute, sqlite:///rel.db relative to the working directory
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if parts.netloc:
             raise ConfigError("DATABASE_URL for SQLite takes a path: sqlite:////absolute/path.db")
-        if path in ("", "/"):
+        if path.strip("/") == "":
             raise ConfigError("DATABASE_URL for SQLite has no file path")
         return DatabaseURL(engine=engine, name=path)
     name = unquote(parts.path.lstrip("/"))
