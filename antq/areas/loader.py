@@ -320,6 +320,7 @@ class _ConversionRow:
     old_name: str
     old_code: str
     note: str
+    raw_note: str
     old_district_name: str
     old_district_code: str
     old_province_code: str
@@ -394,6 +395,7 @@ def read_conversion(path: Path, problems: list[Problem], notices: list[Notice]) 
                 old_name=old_name,
                 old_code=old_code,
                 note=note,
+                raw_note=row[5],
                 old_district_name=district[0],
                 old_district_code=district[1],
                 old_province_code=old_province[1],
@@ -666,9 +668,12 @@ def build_plan(
                     Notice("unknown_note", conv_label, row.line, f"note {row.note!r} not understood; recorded as 'other'")
                 )
                 kind = SuccessionKind.OTHER
-            if clean(row.note) != row.note or normalise_note(row.note) != clean(row.note).casefold():
+            if row.raw_note != row.note or normalise_note(row.note) != row.note.casefold():
                 plan.notices.append(
-                    Notice("note_variant", conv_label, row.line, f"note {row.note!r} read as {normalise_note(row.note)!r}")
+                    Notice(
+                        "note_variant", conv_label, row.line,
+                        f"note {row.raw_note!r} read as {normalise_note(row.note)!r}",
+                    )
                 )
             kinds.append(kind)
         if len(group) > 1 and SuccessionKind.MERGE_WHOLE in kinds:

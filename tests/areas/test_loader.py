@@ -38,9 +38,24 @@ def test_it_reports_the_real_data_wrinkles(national_plan):
     assert all(n.line > 0 and n.file for n in national_plan.notices if n.topic != "province_split")
 
 
-def test_lang_son_has_no_wrinkle_but_equal_splits(national_plan):
-    lang_son_lines = [n for n in national_plan.notices if "Lạng Sơn" in n.detail]
-    assert lang_son_lines == []
+def test_lang_son_has_no_wrinkle_but_two_equal_splits(national_plan):
+    parent_of = {link.child: link.parent for link in national_plan.links if link.valid_from.year < 2025}
+    lang_son_codes = {
+        key[0] for key, parent in parent_of.items()
+        if key[1] == "commune" and parent_of.get(parent, ("",))[0] == "20"
+    }
+    assert len(lang_son_codes) == 194
+    touching = [n for n in national_plan.notices if any(f"({c})" in n.detail for c in lang_son_codes)]
+    assert sorted((n.topic, n.detail.split(" is split")[0]) for n in touching) == [
+        ("split_equal_shares", "Xã Bính Xá (06622)"),
+        ("split_equal_shares", "Xã Kiên Mộc (06625)"),
+    ]
+
+
+def test_it_reports_untidy_notes(national_plan):
+    variants = [n.detail for n in national_plan.notices if n.topic == "note_variant"]
+    assert any("'Nhập một  phần'" in v for v in variants)  # double space
+    assert any("Nhâp" in v for v in variants)  # typo
 
 
 def test_a_truncated_file_is_refused_with_its_line(tmp_path):
