@@ -240,7 +240,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "antq API",
     "DESCRIPTION": (
         "API của antq — phong trào toàn dân bảo vệ an ninh Tổ quốc. "
-        "Mọi lỗi trả về cùng một dạng: {\"error\": {\"code\", \"message\", \"details\"}}."
+        'Mọi lỗi trả về cùng một dạng: {"error": {"code", "message", "details"}}.'
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

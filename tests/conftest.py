@@ -69,12 +69,20 @@ def people(db) -> People:
         code="t-ca-tinh", name="Công an tỉnh Lạng Sơn", kind=BodyKind.POLICE, area=area("20")
     )
     na_sam = body_save(
-        code="t-ca-na-sam", name="Công an xã Na Sầm", kind=BodyKind.POLICE,
-        area=area("06124"), parent=province, valid_from=dt.date(2025, 7, 1),
+        code="t-ca-na-sam",
+        name="Công an xã Na Sầm",
+        kind=BodyKind.POLICE,
+        area=area("06124"),
+        parent=province,
+        valid_from=dt.date(2025, 7, 1),
     )
     hvt = body_save(
-        code="t-ca-hvt", name="Công an xã Hoàng Văn Thụ", kind=BodyKind.POLICE,
-        area=area("06172"), parent=province, valid_from=dt.date(2025, 7, 1),
+        code="t-ca-hvt",
+        name="Công an xã Hoàng Văn Thụ",
+        kind=BodyKind.POLICE,
+        area=area("06172"),
+        parent=province,
+        valid_from=dt.date(2025, 7, 1),
     )
 
     def person(username: str, body: Body, role: str) -> User:

@@ -16,12 +16,20 @@ from antq.accounts.models import Body, Membership, User
 def run_antq(args: list[str], env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "ANTQ_DATA_DIR": str(tmp_path), "DATABASE_URL": "", **env}
     return subprocess.run(
-        [sys.executable, "-m", "antq", *args], env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "antq", *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
-    result = run_antq(["check"], {"ANTQ_MODE": "production", "SECRET_KEY": "", "ANTQ_ALLOWED_HOSTS": "antq.example"}, tmp_path)
+    result = run_antq(
+        ["check"],
+        {"ANTQ_MODE": "production", "SECRET_KEY": "", "ANTQ_ALLOWED_HOSTS": "antq.example"},
+        tmp_path,
+    )
     assert result.returncode == 2
     assert "SECRET_KEY is required" in result.stderr
 

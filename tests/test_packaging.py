@@ -14,9 +14,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_installed_package_runs_setup_outside_the_checkout(tmp_path):
     wheels = tmp_path / "wheels"
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stderr
     [wheel] = wheels.glob("antq-*.whl")
@@ -37,8 +49,20 @@ def test_the_installed_package_runs_setup_outside_the_checkout(tmp_path):
 
     site = tmp_path / "site"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert install.returncode == 0, install.stderr
     elsewhere = tmp_path / "elsewhere"
@@ -50,10 +74,17 @@ def test_the_installed_package_runs_setup_outside_the_checkout(tmp_path):
         "DATABASE_URL": "",
     }
     run = subprocess.run(
-        [sys.executable, "-c",
-         "import antq, sys; print(antq.__file__);"
-         "from antq.cli import main; main(['antq', 'setup'])"],
-        cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-c",
+            "import antq, sys; print(antq.__file__);"
+            "from antq.cli import main; main(['antq', 'setup'])",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert run.returncode == 0, run.stderr + run.stdout
     assert run.stdout.splitlines()[0].startswith(str(site))

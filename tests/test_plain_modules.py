@@ -13,8 +13,14 @@ from antq.core.vnformat import format_number, format_vnd, parse_date
 
 @pytest.mark.parametrize(
     ("value", "decimals", "expected"),
-    [(6512, 0, "6.512"), (4.5, 1, "4,5"), (-1234567, 0, "-1.234.567"), (0, 0, "0"), (999, 0, "999"),
-     (Decimal("1000.25"), 2, "1.000,25")],
+    [
+        (6512, 0, "6.512"),
+        (4.5, 1, "4,5"),
+        (-1234567, 0, "-1.234.567"),
+        (0, 0, "0"),
+        (999, 0, "999"),
+        (Decimal("1000.25"), 2, "1.000,25"),
+    ],
 )
 def test_numbers_are_written_the_vietnamese_way(value, decimals, expected):
     assert format_number(value, decimals) == expected
@@ -22,8 +28,13 @@ def test_numbers_are_written_the_vietnamese_way(value, decimals, expected):
 
 @pytest.mark.parametrize(
     ("amount", "expected"),
-    [(4_500_000_000, "4,5 tỷ đồng"), (750_000_000, "750 triệu đồng"), (12_000, "12.000 đồng"),
-     (1_000_000_000, "1 tỷ đồng"), (1_250_000, "1,25 triệu đồng")],
+    [
+        (4_500_000_000, "4,5 tỷ đồng"),
+        (750_000_000, "750 triệu đồng"),
+        (12_000, "12.000 đồng"),
+        (1_000_000_000, "1 tỷ đồng"),
+        (1_250_000, "1,25 triệu đồng"),
+    ],
 )
 def test_money_is_written_in_ty_and_trieu_dong(amount, expected):
     assert format_vnd(amount) == expected
@@ -31,14 +42,20 @@ def test_money_is_written_in_ty_and_trieu_dong(amount, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2022-01-01", dt.date(2022, 1, 1)), ("01/01/2022", dt.date(2022, 1, 1)),
-     ("1/7/2025", dt.date(2025, 7, 1)), (" 22-03-2019 ", dt.date(2019, 3, 22))],
+    [
+        ("2022-01-01", dt.date(2022, 1, 1)),
+        ("01/01/2022", dt.date(2022, 1, 1)),
+        ("1/7/2025", dt.date(2025, 7, 1)),
+        (" 22-03-2019 ", dt.date(2019, 3, 22)),
+    ],
 )
 def test_dates_are_read_day_first(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "31/02/2022", "2022/01/01", "01/01/22", "hôm nay", "2022-1-1"])
+@pytest.mark.parametrize(
+    "text", ["", "31/02/2022", "2022/01/01", "01/01/22", "hôm nay", "2022-1-1"]
+)
 def test_bad_dates_are_refused(text):
     with pytest.raises(ValueError):
         parse_date(text)
@@ -66,10 +83,17 @@ def test_integers_and_lists_are_read_strictly():
 def test_database_urls_are_parsed_and_bad_ones_refused():
     url = parse_database_url("postgres://antq:p%40ss@db.local:5433/antq?sslmode=require")
     assert (url.engine, url.name, url.user, url.password, url.host, url.port) == (
-        "django.db.backends.postgresql", "antq", "antq", "p@ss", "db.local", "5433",
+        "django.db.backends.postgresql",
+        "antq",
+        "antq",
+        "p@ss",
+        "db.local",
+        "5433",
     )
     assert dict(url.options) == {"sslmode": "require"}
-    assert parse_database_url("sqlite:////var/lib/antq/db.sqlite3").name == "/var/lib/antq/db.sqlite3"
+    assert (
+        parse_database_url("sqlite:////var/lib/antq/db.sqlite3").name == "/var/lib/antq/db.sqlite3"
+    )
     for bad in ("mysql://x/y", "postgres://host:5432/", "postgres://host:99999/db", "sqlite://"):
         with pytest.raises(ConfigError):
             parse_database_url(bad)

@@ -42,9 +42,15 @@ class BodyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         saved = services.body_save(
-            code=data["code"], name=data["name"], short_name=data.get("short_name", ""),
-            kind=data["kind"], area=data["area"], parent=data.get("parent"),
-            valid_from=data["valid_from"], valid_to=data.get("valid_to"), actor=request.user,
+            code=data["code"],
+            name=data["name"],
+            short_name=data.get("short_name", ""),
+            kind=data["kind"],
+            area=data["area"],
+            parent=data.get("parent"),
+            valid_from=data["valid_from"],
+            valid_to=data.get("valid_to"),
+            actor=request.user,
         )
         obj.pk = saved.pk
 
@@ -63,8 +69,12 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         saved = services.membership_grant(
-            user=data["user"], body=data["body"], role=data["role"],
-            valid_from=data["valid_from"], valid_to=data.get("valid_to"), actor=request.user,
+            user=data["user"],
+            body=data["body"],
+            role=data["role"],
+            valid_from=data["valid_from"],
+            valid_to=data.get("valid_to"),
+            actor=request.user,
         )
         obj.pk = saved.pk
 

@@ -55,5 +55,3 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Token antq_…` — create one with `antq token create USERNAME`.",
         }
-
-

@@ -32,7 +32,9 @@ class LoginForm(forms.Form):
             try:
                 self.user = login_attempt(self.request, username, password)
             except LoginLocked as locked:
-                raise forms.ValidationError(lockout_message(locked.minutes), code="locked") from None
+                raise forms.ValidationError(
+                    lockout_message(locked.minutes), code="locked"
+                ) from None
             if self.user is None:
                 raise forms.ValidationError(
                     _("Wrong username or password. Note that both are case-sensitive."),
@@ -68,7 +70,9 @@ class PasswordChangeForm(forms.Form):
     def clean_old_password(self):
         old = self.cleaned_data["old_password"]
         if not self.user.check_password(old):
-            raise forms.ValidationError(_("The current password is wrong."), code="password_incorrect")
+            raise forms.ValidationError(
+                _("The current password is wrong."), code="password_incorrect"
+            )
         return old
 
     def clean(self):

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from antq.accounts.models import Body, Membership, Role, User
 from antq.areas.models import Area
-from antq.areas.selectors import area_is_within, area_successors, area_subtree_ids
+from antq.areas.selectors import area_is_within, area_subtree_ids, area_successors
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     VIEW = "view"
     ENTER = "enter"
     APPROVE = "approve"
@@ -57,7 +57,9 @@ def user_scope_roots(user: User, action: Action | str) -> list[int]:
     if not user.is_authenticated or not user.is_active:
         return []
     return list(
-        user_memberships(user).filter(role__in=_roles_for(action)).values_list("body__area_id", flat=True)
+        user_memberships(user)
+        .filter(role__in=_roles_for(action))
+        .values_list("body__area_id", flat=True)
     )
 
 

@@ -20,7 +20,7 @@ from antq.accounts.models import ApiToken, Body, Membership, User
 from antq.areas.models import Area
 from antq.core.services import audit_diff, audit_record
 
-TOKEN_PREFIX = "antq_"
+TOKEN_PREFIX = "antq_"  # noqa: S105 (a label, not a secret)
 
 
 class LoginLocked(Exception):
@@ -70,7 +70,9 @@ def login_attempt(request: HttpRequest | None, username: str, password: str) -> 
                 account.failed_logins = 0
                 account.first_failed_login_at = None
                 account.locked_until = None
-                account.save(update_fields=["failed_logins", "first_failed_login_at", "locked_until"])
+                account.save(
+                    update_fields=["failed_logins", "first_failed_login_at", "locked_until"]
+                )
             audit_record(actor=user, action="accounts.login", obj=user)
             return user
         if account.first_failed_login_at is None or now - account.first_failed_login_at > window:
@@ -192,7 +194,9 @@ def membership_grant(
         role=role,
         defaults={"valid_from": valid_from or timezone.localdate(), "valid_to": valid_to},
     )
-    if not created and (membership.valid_to != valid_to or (valid_from and membership.valid_from != valid_from)):
+    if not created and (
+        membership.valid_to != valid_to or (valid_from and membership.valid_from != valid_from)
+    ):
         membership.valid_from = valid_from or membership.valid_from
         membership.valid_to = valid_to
         membership.save(update_fields=["valid_from", "valid_to"])

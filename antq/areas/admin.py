@@ -38,7 +38,14 @@ class AreaAdmin(ReadOnlyAdmin):
 
 @admin.register(Succession)
 class SuccessionAdmin(ReadOnlyAdmin):
-    list_display = ["predecessor", "successor", "effective_date", "kind", "share", "share_set_by_admin"]
+    list_display = [
+        "predecessor",
+        "successor",
+        "effective_date",
+        "kind",
+        "share",
+        "share_set_by_admin",
+    ]
     list_filter = ["kind", "effective_date", "share_set_by_admin"]
     search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
     list_select_related = ["predecessor", "successor"]

@@ -41,7 +41,8 @@ def area_on_or_404(code: str, on: dt.date) -> Area:
         return selectors.area_by_code(code, on)
     except Area.DoesNotExist:
         raise APIError(
-            _("No area had the code %(code)s on %(date)s.") % {"code": code[:20], "date": format_date(on)},
+            _("No area had the code %(code)s on %(date)s.")
+            % {"code": code[:20], "date": format_date(on)},
             code="not_found",
             status_code=404,
         ) from None
@@ -68,7 +69,17 @@ class AreaDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Area
-        fields = ["code", "name", "level", "kind", "parent", "valid_from", "valid_to", "on", "children"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "kind",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "on",
+            "children",
+        ]
 
     def get_on(self, area: Area) -> dt.date:
         return self.context["on"]

@@ -115,9 +115,7 @@ class Plan:
         return sum(
             1
             for a in self.areas.values()
-            if a.level == level
-            and a.valid_from <= on
-            and (a.valid_to is None or on <= a.valid_to)
+            if a.level == level and a.valid_from <= on and (a.valid_to is None or on <= a.valid_to)
         )
 
 
@@ -131,8 +129,21 @@ def clean(text: str) -> str:
 _TONE_PLACEMENT = {
     old: new
     for pair in (
-        "oà òa", "oá óa", "oả ỏa", "oã õa", "oạ ọa", "oè òe", "oé óe", "oẻ ỏe", "oẽ õe", "oẹ ọe",
-        "uỳ ùy", "uý úy", "uỷ ủy", "uỹ ũy", "uỵ ụy",
+        "oà òa",
+        "oá óa",
+        "oả ỏa",
+        "oã õa",
+        "oạ ọa",
+        "oè òe",
+        "oé óe",
+        "oẻ ỏe",
+        "oẽ õe",
+        "oẹ ọe",
+        "uỳ ùy",
+        "uý úy",
+        "uỷ ủy",
+        "uỹ ũy",
+        "uỵ ụy",
     )
     for old, new in [pair.split()]
 }
@@ -246,7 +257,9 @@ def read_old_list(path: Path, problems: list[Problem], notices: list[Notice]):
     header = [clean(c) for c in rows[0][1]]
     if header[: len(OLD_HEADER)] != OLD_HEADER:
         problems.append(
-            Problem(label, 1, f"unexpected header; the first columns must be {', '.join(OLD_HEADER)}")
+            Problem(
+                label, 1, f"unexpected header; the first columns must be {', '.join(OLD_HEADER)}"
+            )
         )
         return provinces, districts, communes
     for line, row in rows[1:]:
@@ -254,7 +267,9 @@ def read_old_list(path: Path, problems: list[Problem], notices: list[Notice]):
             continue
         if len(row) < len(OLD_HEADER):
             problems.append(
-                Problem(label, line, f"expected {len(OLD_HEADER)} columns or more, found {len(row)}")
+                Problem(
+                    label, line, f"expected {len(OLD_HEADER)} columns or more, found {len(row)}"
+                )
             )
             continue
         pname, pcode, dname, dcode, cname, ccode, level = (clean(c) for c in row[:7])
@@ -270,7 +285,11 @@ def read_old_list(path: Path, problems: list[Problem], notices: list[Notice]):
         known = provinces.setdefault(pcode, (pname, line))
         if known[0] != pname:
             problems.append(
-                Problem(label, line, f"province {pcode} is named {pname!r} here, {known[0]!r} on line {known[1]}")
+                Problem(
+                    label,
+                    line,
+                    f"province {pcode} is named {pname!r} here, {known[0]!r} on line {known[1]}",
+                )
             )
             continue
         dkind = _district_kind(dname, pname)
@@ -333,7 +352,9 @@ def _split_code(text: str, digits: int) -> tuple[str, str] | None:
     return clean(match.group("name")), match.group("code")
 
 
-def read_conversion(path: Path, problems: list[Problem], notices: list[Notice]) -> list[_ConversionRow]:
+def read_conversion(
+    path: Path, problems: list[Problem], notices: list[Notice]
+) -> list[_ConversionRow]:
     label = path.name
     rows = _read_rows(path, problems)
     out: list[_ConversionRow] = []
@@ -344,7 +365,9 @@ def read_conversion(path: Path, problems: list[Problem], notices: list[Notice]) 
     header = [clean(c) for c in rows[1][1]]
     if header[: len(CONVERSION_HEADER)] != CONVERSION_HEADER:
         problems.append(
-            Problem(label, rows[1][0], f"unexpected header; expected {', '.join(CONVERSION_HEADER)}, …")
+            Problem(
+                label, rows[1][0], f"unexpected header; expected {', '.join(CONVERSION_HEADER)}, …"
+            )
         )
         return out
     for line, row in rows[2:]:
@@ -358,7 +381,13 @@ def read_conversion(path: Path, problems: list[Problem], notices: list[Notice]) 
         if new_province is None:
             problems.append(Problem(label, line, f"new province {cells[0]!r} is not 'Name (NN)'"))
             continue
-        new_name, new_code, old_name, old_code, note = cells[1], cells[2], cells[3], cells[4], cells[5]
+        new_name, new_code, old_name, old_code, note = (
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+        )
         if not re.fullmatch(r"\d{5}", new_code):
             problems.append(Problem(label, line, f"new commune code {new_code!r} is not 5 digits"))
             continue
@@ -448,7 +477,9 @@ def build_plan(
     old_label, conv_label = old_path.name, conversion_path.name
 
     nation = plan.add_area(
-        PlannedArea(NATION_CODE, Level.NATION, NATION_FROM, "Việt Nam", Kind.COUNTRY, None, OLD_LIST_SOURCE)
+        PlannedArea(
+            NATION_CODE, Level.NATION, NATION_FROM, "Việt Nam", Kind.COUNTRY, None, OLD_LIST_SOURCE
+        )
     )
 
     # --- which old units live on past the reform -------------------------------------------
@@ -469,7 +500,11 @@ def build_plan(
         names = Counter(r.new_name for r in group)
         if len({name_key(n) for n in names}) > 1:
             problems.append(
-                Problem(conv_label, group[0].line, f"new commune {code} has several names: {sorted(names)}")
+                Problem(
+                    conv_label,
+                    group[0].line,
+                    f"new commune {code} has several names: {sorted(names)}",
+                )
             )
         elif len(names) > 1:
             chosen = names.most_common(1)[0][0]
@@ -564,7 +599,11 @@ def build_plan(
         old = communes.get(resolved_old.get(row.old_code, ""))
         if old is None or len(by_old[row.old_code]) != 1:
             return None
-        if old.code != new_code or name_key(old.name) != name_key(row.new_name) or old.kind != row.new_kind:
+        if (
+            old.code != new_code
+            or name_key(old.name) != name_key(row.new_name)
+            or old.kind != row.new_kind
+        ):
             return None
         return old.code
 
@@ -576,22 +615,47 @@ def build_plan(
         lives_on = code in continuing_provinces
         area = plan.add_area(
             PlannedArea(
-                code, Level.PROVINCE, base_date, name, _province_kind(name),
-                None if lives_on else LAST_DAY_BEFORE_REFORM, OLD_LIST_SOURCE,
+                code,
+                Level.PROVINCE,
+                base_date,
+                name,
+                _province_kind(name),
+                None if lives_on else LAST_DAY_BEFORE_REFORM,
+                OLD_LIST_SOURCE,
             )
         )
         province_keys[code] = area.key
         plan.links.append(
-            PlannedLink(area.key, nation.key, base_date, None if lives_on else LAST_DAY_BEFORE_REFORM, OLD_LIST_SOURCE)
+            PlannedLink(
+                area.key,
+                nation.key,
+                base_date,
+                None if lives_on else LAST_DAY_BEFORE_REFORM,
+                OLD_LIST_SOURCE,
+            )
         )
     district_keys: dict[str, AreaKey] = {}
     for code, d in sorted(districts.items()):
         area = plan.add_area(
-            PlannedArea(code, Level.DISTRICT, base_date, d.name, d.kind, LAST_DAY_BEFORE_REFORM, OLD_LIST_SOURCE)
+            PlannedArea(
+                code,
+                Level.DISTRICT,
+                base_date,
+                d.name,
+                d.kind,
+                LAST_DAY_BEFORE_REFORM,
+                OLD_LIST_SOURCE,
+            )
         )
         district_keys[code] = area.key
         plan.links.append(
-            PlannedLink(area.key, province_keys[d.province], base_date, LAST_DAY_BEFORE_REFORM, OLD_LIST_SOURCE)
+            PlannedLink(
+                area.key,
+                province_keys[d.province],
+                base_date,
+                LAST_DAY_BEFORE_REFORM,
+                OLD_LIST_SOURCE,
+            )
         )
     continuing_old = set(continuing_communes.values())
     old_keys: dict[str, AreaKey] = {}
@@ -599,13 +663,24 @@ def build_plan(
         lives_on = code in continuing_old
         area = plan.add_area(
             PlannedArea(
-                code, Level.COMMUNE, base_date, c.name, c.kind,
-                None if lives_on else LAST_DAY_BEFORE_REFORM, OLD_LIST_SOURCE,
+                code,
+                Level.COMMUNE,
+                base_date,
+                c.name,
+                c.kind,
+                None if lives_on else LAST_DAY_BEFORE_REFORM,
+                OLD_LIST_SOURCE,
             )
         )
         old_keys[code] = area.key
         plan.links.append(
-            PlannedLink(area.key, district_keys[c.district], base_date, LAST_DAY_BEFORE_REFORM, OLD_LIST_SOURCE)
+            PlannedLink(
+                area.key,
+                district_keys[c.district],
+                base_date,
+                LAST_DAY_BEFORE_REFORM,
+                OLD_LIST_SOURCE,
+            )
         )
     late_from = SNAPSHOT_DATE + dt.timedelta(days=1)
     for code, row in sorted(late_communes.items()):
@@ -614,14 +689,25 @@ def build_plan(
             kind = Kind.TOWNSHIP
         area = plan.add_area(
             PlannedArea(
-                code, Level.COMMUNE, late_from, row.old_name, kind, LAST_DAY_BEFORE_REFORM,
+                code,
+                Level.COMMUNE,
+                late_from,
+                row.old_name,
+                kind,
+                LAST_DAY_BEFORE_REFORM,
                 CONVERSION_SOURCE,
                 note="Created between the January 2025 list and the reform; exact date unknown.",
             )
         )
         old_keys[code] = area.key
         plan.links.append(
-            PlannedLink(area.key, district_keys[row.old_district_code], late_from, LAST_DAY_BEFORE_REFORM, CONVERSION_SOURCE)
+            PlannedLink(
+                area.key,
+                district_keys[row.old_district_code],
+                late_from,
+                LAST_DAY_BEFORE_REFORM,
+                CONVERSION_SOURCE,
+            )
         )
 
     # --- new units ------------------------------------------------------------------------
@@ -631,7 +717,15 @@ def build_plan(
             new_province_keys[code] = province_keys[code]
             continue
         area = plan.add_area(
-            PlannedArea(code, Level.PROVINCE, REFORM_DATE, name, _province_kind(name), None, CONVERSION_SOURCE)
+            PlannedArea(
+                code,
+                Level.PROVINCE,
+                REFORM_DATE,
+                name,
+                _province_kind(name),
+                None,
+                CONVERSION_SOURCE,
+            )
         )
         new_province_keys[code] = area.key
         plan.links.append(PlannedLink(area.key, nation.key, REFORM_DATE, None, CONVERSION_SOURCE))
@@ -643,7 +737,15 @@ def build_plan(
             key = old_keys[continuing_communes[code]]
         else:
             key = plan.add_area(
-                PlannedArea(code, Level.COMMUNE, REFORM_DATE, row.new_name, row.new_kind, None, CONVERSION_SOURCE)
+                PlannedArea(
+                    code,
+                    Level.COMMUNE,
+                    REFORM_DATE,
+                    row.new_name,
+                    row.new_kind,
+                    None,
+                    CONVERSION_SOURCE,
+                )
             ).key
         new_keys[code] = key
         plan.links.append(PlannedLink(key, parent, REFORM_DATE, None, CONVERSION_SOURCE))
@@ -665,13 +767,20 @@ def build_plan(
             kind = succession_kind(row.note)
             if kind is None:
                 plan.notices.append(
-                    Notice("unknown_note", conv_label, row.line, f"note {row.note!r} not understood; recorded as 'other'")
+                    Notice(
+                        "unknown_note",
+                        conv_label,
+                        row.line,
+                        f"note {row.note!r} not understood; recorded as 'other'",
+                    )
                 )
                 kind = SuccessionKind.OTHER
             if row.raw_note != row.note or normalise_note(row.note) != row.note.casefold():
                 plan.notices.append(
                     Notice(
-                        "note_variant", conv_label, row.line,
+                        "note_variant",
+                        conv_label,
+                        row.line,
                         f"note {row.raw_note!r} read as {normalise_note(row.note)!r}",
                     )
                 )
@@ -686,8 +795,12 @@ def build_plan(
                     f"units: treated as a split",
                 )
             )
-            kinds = [SuccessionKind.MERGE_PART if k == SuccessionKind.MERGE_WHOLE else k for k in kinds]
-        whole_population = [i for i, r in enumerate(group) if "toàn bộ dân số" in normalise_note(r.note)]
+            kinds = [
+                SuccessionKind.MERGE_PART if k == SuccessionKind.MERGE_WHOLE else k for k in kinds
+            ]
+        whole_population = [
+            i for i, r in enumerate(group) if "toàn bộ dân số" in normalise_note(r.note)
+        ]
         if len(group) == 1:
             shares = [Decimal(1)]
         elif whole_population:
@@ -710,7 +823,15 @@ def build_plan(
             )
         for row, kind, share in zip(group, kinds, shares, strict=True):
             plan.successions.append(
-                PlannedSuccession(pred, new_keys[row.new_code], REFORM_DATE, kind, share, clean(row.note)[:300], CONVERSION_SOURCE)
+                PlannedSuccession(
+                    pred,
+                    new_keys[row.new_code],
+                    REFORM_DATE,
+                    kind,
+                    share,
+                    clean(row.note)[:300],
+                    CONVERSION_SOURCE,
+                )
             )
 
     # Provinces that do not live on, and the abolished district level, pass their values to
@@ -731,14 +852,23 @@ def build_plan(
         shares = _equal_shares(len(targets))
         if len(targets) > 1:
             plan.notices.append(
-                Notice("province_split", old_label, 0, f"province {code} went to {sorted(targets)}: equal shares")
+                Notice(
+                    "province_split",
+                    old_label,
+                    0,
+                    f"province {code} went to {sorted(targets)}: equal shares",
+                )
             )
         for (target, _n), share in zip(sorted(targets.items()), shares, strict=True):
             plan.successions.append(
                 PlannedSuccession(
-                    province_keys[code], new_province_keys[target], REFORM_DATE,
+                    province_keys[code],
+                    new_province_keys[target],
+                    REFORM_DATE,
                     SuccessionKind.MERGE_WHOLE if len(targets) == 1 else SuccessionKind.MERGE_PART,
-                    share, "", CONVERSION_SOURCE,
+                    share,
+                    "",
+                    CONVERSION_SOURCE,
                 )
             )
     special_zone_districts = {row.old_district_code for row in rows if not row.old_code}
@@ -749,8 +879,13 @@ def build_plan(
         for (target, _n), share in zip(sorted(targets.items()), shares, strict=True):
             plan.successions.append(
                 PlannedSuccession(
-                    district_keys[code], new_province_keys[target], REFORM_DATE,
-                    SuccessionKind.DISTRICT_ABOLISHED, share, "", CONVERSION_SOURCE,
+                    district_keys[code],
+                    new_province_keys[target],
+                    REFORM_DATE,
+                    SuccessionKind.DISTRICT_ABOLISHED,
+                    share,
+                    "",
+                    CONVERSION_SOURCE,
                 )
             )
     return plan

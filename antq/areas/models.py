@@ -27,7 +27,13 @@ class Level(models.TextChoices):
     VILLAGE = "village", _("Village")
 
 
-LEVEL_RANK = {Level.NATION: 0, Level.PROVINCE: 1, Level.DISTRICT: 2, Level.COMMUNE: 3, Level.VILLAGE: 4}
+LEVEL_RANK = {
+    Level.NATION: 0,
+    Level.PROVINCE: 1,
+    Level.DISTRICT: 2,
+    Level.COMMUNE: 3,
+    Level.VILLAGE: 4,
+}
 
 
 class Kind(models.TextChoices):
@@ -92,7 +98,9 @@ class AreaLink(models.Model):
         verbose_name = _("parent link")
         verbose_name_plural = _("parent links")
         constraints = [
-            models.UniqueConstraint(fields=["child", "valid_from"], name="arealink_child_from_unique"),
+            models.UniqueConstraint(
+                fields=["child", "valid_from"], name="arealink_child_from_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="arealink_valid_range",
@@ -131,6 +139,9 @@ class AreaTreePath(models.Model):
                 fields=["descendant", "valid_from", "valid_to"], name="areatree_ancestors_idx"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.descendant_id} (+{self.depth})"
 
 
 class SuccessionKind(models.TextChoices):
@@ -189,3 +200,6 @@ class AreaLoad(models.Model):
         verbose_name = _("areas load")
         verbose_name_plural = _("areas loads")
         ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.loaded_at:%Y-%m-%d %H:%M} {self.files_sha256[:12]}"

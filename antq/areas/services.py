@@ -56,7 +56,9 @@ def areas_load(plan: Plan, *, actor: Any = None) -> LoadResult:
         if area is None:
             to_create.append(
                 Area(
-                    code=planned.code, level=planned.level, valid_from=planned.valid_from,
+                    code=planned.code,
+                    level=planned.level,
+                    valid_from=planned.valid_from,
                     **{f: getattr(planned, f) for f in _AREA_FIELDS},
                 )
             )
@@ -74,7 +76,10 @@ def areas_load(plan: Plan, *, actor: Any = None) -> LoadResult:
         for key, a in existing.items()
         if key not in plan.areas and a.source in LOADER_SOURCES
     )
-    ids = {(a.code, a.level, a.valid_from): a.pk for a in Area.objects.only("code", "level", "valid_from")}
+    ids = {
+        (a.code, a.level, a.valid_from): a.pk
+        for a in Area.objects.only("code", "level", "valid_from")
+    }
 
     # Parent links from the files replace the previous load's; links an administrator added
     # (another source) are left alone.
@@ -82,8 +87,11 @@ def areas_load(plan: Plan, *, actor: Any = None) -> LoadResult:
     AreaLink.objects.bulk_create(
         [
             AreaLink(
-                child_id=ids[link.child], parent_id=ids[link.parent],
-                valid_from=link.valid_from, valid_to=link.valid_to, source=link.source,
+                child_id=ids[link.child],
+                parent_id=ids[link.parent],
+                valid_from=link.valid_from,
+                valid_to=link.valid_to,
+                source=link.source,
             )
             for link in plan.links
         ],
@@ -102,9 +110,14 @@ def areas_load(plan: Plan, *, actor: Any = None) -> LoadResult:
         kept = admin_shares.get(key)
         rows.append(
             Succession(
-                predecessor_id=key[0], successor_id=key[1], effective_date=s.effective_date,
-                kind=s.kind, share=kept if kept is not None else s.share,
-                share_set_by_admin=kept is not None, note=s.note, source=s.source,
+                predecessor_id=key[0],
+                successor_id=key[1],
+                effective_date=s.effective_date,
+                kind=s.kind,
+                share=kept if kept is not None else s.share,
+                share_set_by_admin=kept is not None,
+                note=s.note,
+                source=s.source,
             )
         )
         result.kept_admin_shares += kept is not None
@@ -145,7 +158,7 @@ def area_tree_rebuild() -> int:
         links_by_child[child].append((parent, vf, vt or OPEN_END))
     closure: dict[int, list[tuple[int, int, dt.date, dt.date]]] = {}
     for pk in sorted(areas, key=lambda pk: LEVEL_RANK[areas[pk][0]]):
-        level, vf, vt = areas[pk]
+        _level, vf, vt = areas[pk]
         rows = [(pk, 0, vf, vt)]
         for parent, lf, lt in links_by_child.get(pk, ()):
             span = _intersect(vf, vt, lf, lt)
@@ -159,8 +172,12 @@ def area_tree_rebuild() -> int:
     AreaTreePath.objects.all().delete()
     objs = [
         AreaTreePath(
-            ancestor_id=ancestor, descendant_id=pk, depth=depth,
-            descendant_level=areas[pk][0], valid_from=vf, valid_to=vt,
+            ancestor_id=ancestor,
+            descendant_id=pk,
+            depth=depth,
+            descendant_level=areas[pk][0],
+            valid_from=vf,
+            valid_to=vt,
         )
         for pk, rows in closure.items()
         for ancestor, depth, vf, vt in rows

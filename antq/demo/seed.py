@@ -15,7 +15,7 @@ from antq.accounts.models import BodyKind, Role, User
 from antq.accounts.services import body_save, membership_grant, user_create, user_unlock
 from antq.areas.selectors import area_by_code
 
-DEMO_PASSWORD = "antq@demo2025"
+DEMO_PASSWORD = "antq@demo2025"  # noqa: S105 (printed on start; demo only)
 BEFORE = dt.date(2022, 1, 1)
 AFTER = dt.date(2025, 7, 1)
 LAST_DAY_OF_DISTRICTS = dt.date(2025, 6, 30)
@@ -25,22 +25,166 @@ CENTRAL_FROM = dt.date(2011, 1, 1)
 
 # (code, name, kind, area code, area date, parent code, valid_from, valid_to)
 BODIES: list[tuple] = [
-    ("tw-ban-bi-thu", "Ban Bí thư Trung ương Đảng", BodyKind.PARTY_STANDING_BOARD, "VN", BEFORE, None, CENTRAL_FROM, None),
-    ("tw-ban-noi-chinh", "Ban Nội chính Trung ương", BodyKind.PARTY_BOARD, "VN", BEFORE, None, CENTRAL_FROM, None),
-    ("ls-tinh-uy", "Tỉnh ủy Lạng Sơn", BodyKind.PARTY_COMMITTEE, "20", BEFORE, None, RECORDED_FROM, None),
-    ("ls-btv-tinh-uy", "Ban Thường vụ Tỉnh ủy Lạng Sơn", BodyKind.PARTY_STANDING_BOARD, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-van-phong-tinh-uy", "Văn phòng Tỉnh ủy Lạng Sơn", BodyKind.OTHER, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-ban-noi-chinh", "Ban Nội chính Tỉnh ủy Lạng Sơn", BodyKind.PARTY_BOARD, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-ban-tuyen-giao", "Ban Tuyên giáo Tỉnh ủy Lạng Sơn", BodyKind.PARTY_BOARD, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-ban-to-chuc", "Ban Tổ chức Tỉnh ủy Lạng Sơn", BodyKind.PARTY_BOARD, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-ban-dan-van", "Ban Dân vận Tỉnh ủy Lạng Sơn", BodyKind.PARTY_BOARD, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-dang-uy-cong-an", "Đảng ủy Công an tỉnh Lạng Sơn", BodyKind.PARTY_COMMITTEE, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-ban-can-su-ubnd", "Ban cán sự đảng UBND tỉnh Lạng Sơn", BodyKind.PARTY_CAUCUS, "20", BEFORE, "ls-tinh-uy", RECORDED_FROM, None),
-    ("ls-cong-an", "Công an tỉnh Lạng Sơn", BodyKind.POLICE, "20", BEFORE, None, RECORDED_FROM, None),
-    ("ls-cong-an-pv05", "Phòng Xây dựng phong trào toàn dân bảo vệ ANTQ (PV05), Công an tỉnh Lạng Sơn", BodyKind.POLICE, "20", BEFORE, "ls-cong-an", RECORDED_FROM, None),
-    ("ls-ubnd", "Ủy ban nhân dân tỉnh Lạng Sơn", BodyKind.PEOPLES_COMMITTEE, "20", BEFORE, None, RECORDED_FROM, None),
-    ("ls-mttq", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Lạng Sơn", BodyKind.FATHERLAND_FRONT, "20", BEFORE, None, RECORDED_FROM, None),
-    ("ls-tinh-doan", "Tỉnh đoàn Lạng Sơn", BodyKind.MASS_ORGANISATION, "20", BEFORE, None, RECORDED_FROM, None),
+    (
+        "tw-ban-bi-thu",
+        "Ban Bí thư Trung ương Đảng",
+        BodyKind.PARTY_STANDING_BOARD,
+        "VN",
+        BEFORE,
+        None,
+        CENTRAL_FROM,
+        None,
+    ),
+    (
+        "tw-ban-noi-chinh",
+        "Ban Nội chính Trung ương",
+        BodyKind.PARTY_BOARD,
+        "VN",
+        BEFORE,
+        None,
+        CENTRAL_FROM,
+        None,
+    ),
+    (
+        "ls-tinh-uy",
+        "Tỉnh ủy Lạng Sơn",
+        BodyKind.PARTY_COMMITTEE,
+        "20",
+        BEFORE,
+        None,
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-btv-tinh-uy",
+        "Ban Thường vụ Tỉnh ủy Lạng Sơn",
+        BodyKind.PARTY_STANDING_BOARD,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-van-phong-tinh-uy",
+        "Văn phòng Tỉnh ủy Lạng Sơn",
+        BodyKind.OTHER,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-ban-noi-chinh",
+        "Ban Nội chính Tỉnh ủy Lạng Sơn",
+        BodyKind.PARTY_BOARD,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-ban-tuyen-giao",
+        "Ban Tuyên giáo Tỉnh ủy Lạng Sơn",
+        BodyKind.PARTY_BOARD,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-ban-to-chuc",
+        "Ban Tổ chức Tỉnh ủy Lạng Sơn",
+        BodyKind.PARTY_BOARD,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-ban-dan-van",
+        "Ban Dân vận Tỉnh ủy Lạng Sơn",
+        BodyKind.PARTY_BOARD,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-dang-uy-cong-an",
+        "Đảng ủy Công an tỉnh Lạng Sơn",
+        BodyKind.PARTY_COMMITTEE,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-ban-can-su-ubnd",
+        "Ban cán sự đảng UBND tỉnh Lạng Sơn",
+        BodyKind.PARTY_CAUCUS,
+        "20",
+        BEFORE,
+        "ls-tinh-uy",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-cong-an",
+        "Công an tỉnh Lạng Sơn",
+        BodyKind.POLICE,
+        "20",
+        BEFORE,
+        None,
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-cong-an-pv05",
+        "Phòng Xây dựng phong trào toàn dân bảo vệ ANTQ (PV05), Công an tỉnh Lạng Sơn",
+        BodyKind.POLICE,
+        "20",
+        BEFORE,
+        "ls-cong-an",
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-ubnd",
+        "Ủy ban nhân dân tỉnh Lạng Sơn",
+        BodyKind.PEOPLES_COMMITTEE,
+        "20",
+        BEFORE,
+        None,
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-mttq",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Lạng Sơn",
+        BodyKind.FATHERLAND_FRONT,
+        "20",
+        BEFORE,
+        None,
+        RECORDED_FROM,
+        None,
+    ),
+    (
+        "ls-tinh-doan",
+        "Tỉnh đoàn Lạng Sơn",
+        BodyKind.MASS_ORGANISATION,
+        "20",
+        BEFORE,
+        None,
+        RECORDED_FROM,
+        None,
+    ),
 ]
 
 # The 11 district-level Party committees, until the district level ended on 30/6/2025.
@@ -60,10 +204,31 @@ DISTRICT_COMMITTEES = [
 
 # Police of a handful of demo communes, before the reform and after it.
 COMMUNE_POLICE = [
-    ("ls-ca-tt-na-sam", "Công an thị trấn Na Sầm", "06124", BEFORE, RECORDED_FROM, LAST_DAY_OF_DISTRICTS),
-    ("ls-ca-xa-hoang-viet", "Công an xã Hoàng Việt", "06157", BEFORE, RECORDED_FROM, LAST_DAY_OF_DISTRICTS),
+    (
+        "ls-ca-tt-na-sam",
+        "Công an thị trấn Na Sầm",
+        "06124",
+        BEFORE,
+        RECORDED_FROM,
+        LAST_DAY_OF_DISTRICTS,
+    ),
+    (
+        "ls-ca-xa-hoang-viet",
+        "Công an xã Hoàng Việt",
+        "06157",
+        BEFORE,
+        RECORDED_FROM,
+        LAST_DAY_OF_DISTRICTS,
+    ),
     ("ls-ca-xa-tan-my", "Công an xã Tân Mỹ", "06172", BEFORE, RECORDED_FROM, LAST_DAY_OF_DISTRICTS),
-    ("ls-ca-p-vinh-trai", "Công an phường Vĩnh Trại", "05977", BEFORE, RECORDED_FROM, LAST_DAY_OF_DISTRICTS),
+    (
+        "ls-ca-p-vinh-trai",
+        "Công an phường Vĩnh Trại",
+        "05977",
+        BEFORE,
+        RECORDED_FROM,
+        LAST_DAY_OF_DISTRICTS,
+    ),
     ("ls-ca-xa-na-sam", "Công an xã Na Sầm", "06124", AFTER, AFTER, None),
     ("ls-ca-xa-hoang-van-thu", "Công an xã Hoàng Văn Thụ", "06172", AFTER, AFTER, None),
     ("ls-ca-p-dong-kinh", "Công an phường Đông Kinh", "05977", AFTER, AFTER, None),
@@ -81,13 +246,52 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("quantri", "Đặng Quốc Bảo", "Quản trị hệ thống", "ls-van-phong-tinh-uy", Role.ADMINISTRATOR, superuser=True),
-    DemoUser("vanphong", "Lê Thu Trang", "Chuyên viên Văn phòng Tỉnh ủy", "ls-van-phong-tinh-uy", Role.MANAGER),
-    DemoUser("pv05", "Hoàng Minh Đức", "Phó Trưởng phòng PV05, Công an tỉnh", "ls-cong-an-pv05", Role.APPROVER),
-    DemoUser("nasam", "Vi Thị Hạnh", "Cán bộ Công an xã Na Sầm", "ls-ca-xa-na-sam", Role.DATA_ENTRY),
-    DemoUser("hoangvanthu", "Lộc Văn Sơn", "Cán bộ Công an xã Hoàng Văn Thụ", "ls-ca-xa-hoang-van-thu", Role.DATA_ENTRY),
-    DemoUser("noichinh", "Triệu Văn Nam", "Chuyên viên Ban Nội chính Tỉnh ủy", "ls-ban-noi-chinh", Role.VIEWER),
-    DemoUser("doankiemtra", "Phạm Thanh Hải", "Chuyên viên Ban Nội chính Trung ương", "tw-ban-noi-chinh", Role.VIEWER),
+    DemoUser(
+        "quantri",
+        "Đặng Quốc Bảo",
+        "Quản trị hệ thống",
+        "ls-van-phong-tinh-uy",
+        Role.ADMINISTRATOR,
+        superuser=True,
+    ),
+    DemoUser(
+        "vanphong",
+        "Lê Thu Trang",
+        "Chuyên viên Văn phòng Tỉnh ủy",
+        "ls-van-phong-tinh-uy",
+        Role.MANAGER,
+    ),
+    DemoUser(
+        "pv05",
+        "Hoàng Minh Đức",
+        "Phó Trưởng phòng PV05, Công an tỉnh",
+        "ls-cong-an-pv05",
+        Role.APPROVER,
+    ),
+    DemoUser(
+        "nasam", "Vi Thị Hạnh", "Cán bộ Công an xã Na Sầm", "ls-ca-xa-na-sam", Role.DATA_ENTRY
+    ),
+    DemoUser(
+        "hoangvanthu",
+        "Lộc Văn Sơn",
+        "Cán bộ Công an xã Hoàng Văn Thụ",
+        "ls-ca-xa-hoang-van-thu",
+        Role.DATA_ENTRY,
+    ),
+    DemoUser(
+        "noichinh",
+        "Triệu Văn Nam",
+        "Chuyên viên Ban Nội chính Tỉnh ủy",
+        "ls-ban-noi-chinh",
+        Role.VIEWER,
+    ),
+    DemoUser(
+        "doankiemtra",
+        "Phạm Thanh Hải",
+        "Chuyên viên Ban Nội chính Trung ương",
+        "tw-ban-noi-chinh",
+        Role.VIEWER,
+    ),
 ]
 
 
@@ -95,31 +299,52 @@ USERS = [
 def demo_load() -> list[DemoUser]:
     for code, name, kind, area_code, on, parent, valid_from, valid_to in BODIES:
         body_save(
-            code=code, name=name, kind=kind, area=area_by_code(area_code, on),
-            parent=_body(parent), valid_from=valid_from, valid_to=valid_to,
+            code=code,
+            name=name,
+            kind=kind,
+            area=area_by_code(area_code, on),
+            parent=_body(parent),
+            valid_from=valid_from,
+            valid_to=valid_to,
         )
     for area_code, name in DISTRICT_COMMITTEES:
         body_save(
-            code=f"ls-huyen-uy-{area_code}", name=name, kind=BodyKind.PARTY_COMMITTEE,
-            area=area_by_code(area_code, BEFORE), parent=_body("ls-tinh-uy"),
-            valid_from=RECORDED_FROM, valid_to=LAST_DAY_OF_DISTRICTS,
+            code=f"ls-huyen-uy-{area_code}",
+            name=name,
+            kind=BodyKind.PARTY_COMMITTEE,
+            area=area_by_code(area_code, BEFORE),
+            parent=_body("ls-tinh-uy"),
+            valid_from=RECORDED_FROM,
+            valid_to=LAST_DAY_OF_DISTRICTS,
         )
     body_save(
-        code="ls-ca-huyen-182", name="Công an huyện Văn Lãng", kind=BodyKind.POLICE,
-        area=area_by_code("182", BEFORE), parent=_body("ls-cong-an"),
-        valid_from=RECORDED_FROM, valid_to=LAST_DAY_OF_DISTRICT_POLICE,
+        code="ls-ca-huyen-182",
+        name="Công an huyện Văn Lãng",
+        kind=BodyKind.POLICE,
+        area=area_by_code("182", BEFORE),
+        parent=_body("ls-cong-an"),
+        valid_from=RECORDED_FROM,
+        valid_to=LAST_DAY_OF_DISTRICT_POLICE,
     )
     for code, name, area_code, on, valid_from, valid_to in COMMUNE_POLICE:
         body_save(
-            code=code, name=name, kind=BodyKind.POLICE, area=area_by_code(area_code, on),
-            parent=_body("ls-cong-an"), valid_from=valid_from, valid_to=valid_to,
+            code=code,
+            name=name,
+            kind=BodyKind.POLICE,
+            area=area_by_code(area_code, on),
+            parent=_body("ls-cong-an"),
+            valid_from=valid_from,
+            valid_to=valid_to,
         )
     for spec in USERS:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = user_create(
-                username=spec.username, password=DEMO_PASSWORD, full_name=spec.full_name,
-                title=spec.title, is_superuser=spec.superuser,
+                username=spec.username,
+                password=DEMO_PASSWORD,
+                full_name=spec.full_name,
+                title=spec.title,
+                is_superuser=spec.superuser,
             )
         else:
             user.set_password(DEMO_PASSWORD)  # the printed logins always work

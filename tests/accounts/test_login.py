@@ -35,13 +35,14 @@ def test_logout_needs_a_post(client, people):
 def test_a_wrong_password_is_refused_in_vietnamese(client, people):
     response = login(client, "official", "sai-mật-khẩu")
     assert response.status_code == 400
-    assert "Sai tên đăng nhập hoặc mật khẩu" in response.content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 def test_it_redirects_only_to_local_pages_after_login(client, people):
     response = client.post(
-        "/accounts/login/?next=https://evil.example/", {"username": "official", "password": PASSWORD}
+        "/accounts/login/?next=https://evil.example/",
+        {"username": "official", "password": PASSWORD},
     )
     assert response["Location"] == "/"
     client.post("/accounts/logout/")
@@ -57,13 +58,15 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client, 
         assert login(client, "official", "wrong-password").status_code == 400
     response = login(client, "official", "wrong-password")
     assert response.status_code == 429
-    assert "tạm khóa" in response.content.decode()
+    assert "bị khóa" in response.content.decode()
     response = login(client, "official", PASSWORD)
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     people.official.refresh_from_db()
     assert people.official.locked_until > timezone.now()
-    assert AuditEvent.objects.filter(action="accounts.lockout", object_id=str(people.official.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="accounts.lockout", object_id=str(people.official.pk)
+    ).exists()
     # the colleague is not affected
     assert login(client, "colleague", PASSWORD).status_code == 302
 
@@ -96,10 +99,16 @@ def test_unknown_names_are_throttled_like_real_ones(client, people, settings):
     assert login(client, "nobody-here", "x").status_code == 400
     response = login(client, "nobody-here", "x")
     assert response.status_code == 429
-    real = login(client, "official", "x"), login(client, "official", "x"), login(client, "official", "x")
+    real = (
+        login(client, "official", "x"),
+        login(client, "official", "x"),
+        login(client, "official", "x"),
+    )
     assert real[-1].status_code == 429
     # the same words whether or not the account exists
-    assert response.content.decode().count("tạm khóa") == real[-1].content.decode().count("tạm khóa")
+    assert response.content.decode().count("bị khóa") == real[-1].content.decode().count(
+        "bị khóa"
+    )
 
 
 def test_an_administrator_can_unlock(people):
@@ -129,7 +138,11 @@ def test_an_official_changes_the_password(client, people):
     client.force_login(people.official)
     response = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "một-mật-khẩu-mới-đủ-dài", "new_password2": "một-mật-khẩu-mới-đủ-dài"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "một-mật-khẩu-mới-đủ-dài",
+            "new_password2": "một-mật-khẩu-mới-đủ-dài",
+        },
     )
     assert response.status_code == 302
     people.official.refresh_from_db()

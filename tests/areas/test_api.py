@@ -61,7 +61,10 @@ def test_history_lists_every_holder_of_a_code(client):
     assert [h["area"]["name"] for h in history] == ["Phường Vĩnh Trại", "Phường Đông Kinh"]
     assert history[0]["successors"][0]["area"]["name"] == "Phường Đông Kinh"
     assert {p["area"]["name"] for p in history[1]["predecessors"]} == {
-        "Phường Vĩnh Trại", "Phường Đông Kinh", "Xã Mai Pha", "Xã Yên Trạch",
+        "Phường Vĩnh Trại",
+        "Phường Đông Kinh",
+        "Xã Mai Pha",
+        "Xã Yên Trạch",
     }
     only = client.get("/api/v1/areas/05977/history/?on=2022-01-01").json()
     assert len(only) == 1
@@ -90,7 +93,9 @@ def test_an_unknown_level_is_a_json_400(client):
 
 def test_errors_speak_vietnamese_unless_english_is_asked(client):
     vi = assert_error(client.get("/api/v1/areas/99999/"), 404, "not_found")
-    en = assert_error(client.get("/api/v1/areas/99999/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found")
+    en = assert_error(
+        client.get("/api/v1/areas/99999/", HTTP_ACCEPT_LANGUAGE="en"), 404, "not_found"
+    )
     assert vi["message"] != en["message"]
     assert "99999" in vi["message"] and "99999" in en["message"]
 
@@ -100,7 +105,11 @@ def test_an_unknown_api_path_is_a_json_404(client):
 
 
 def test_writes_are_not_allowed_on_the_public_api(client):
-    assert_error(client.post("/api/v1/areas/", {}, content_type="application/json"), 405, "method_not_allowed")
+    assert_error(
+        client.post("/api/v1/areas/", {}, content_type="application/json"),
+        405,
+        "method_not_allowed",
+    )
 
 
 def test_the_openapi_schema_describes_the_areas_api(client):

@@ -29,8 +29,14 @@ def problems_of(old: Path = OLD, conversion: Path = CONVERSION) -> list[str]:
 def test_it_reports_the_real_data_wrinkles(national_plan):
     topics = {n.topic for n in national_plan.notices}
     assert {
-        "district_without_communes", "renumbered", "created_after_snapshot", "no_successor",
-        "note_variant", "whole_merge_into_several", "split_equal_shares", "spelling_variant",
+        "district_without_communes",
+        "renumbered",
+        "created_after_snapshot",
+        "no_successor",
+        "note_variant",
+        "whole_merge_into_several",
+        "split_equal_shares",
+        "spelling_variant",
         "name_typo",
     } <= topics
     renumbered = [n for n in national_plan.notices if n.topic == "renumbered"]
@@ -39,13 +45,18 @@ def test_it_reports_the_real_data_wrinkles(national_plan):
 
 
 def test_lang_son_has_no_wrinkle_but_two_equal_splits(national_plan):
-    parent_of = {link.child: link.parent for link in national_plan.links if link.valid_from.year < 2025}
+    parent_of = {
+        link.child: link.parent for link in national_plan.links if link.valid_from.year < 2025
+    }
     lang_son_codes = {
-        key[0] for key, parent in parent_of.items()
+        key[0]
+        for key, parent in parent_of.items()
         if key[1] == "commune" and parent_of.get(parent, ("",))[0] == "20"
     }
     assert len(lang_son_codes) == 194
-    touching = [n for n in national_plan.notices if any(f"({c})" in n.detail for c in lang_son_codes)]
+    touching = [
+        n for n in national_plan.notices if any(f"({c})" in n.detail for c in lang_son_codes)
+    ]
     assert sorted((n.topic, n.detail.split(" is split")[0]) for n in touching) == [
         ("split_equal_shares", "Xã Bính Xá (06622)"),
         ("split_equal_shares", "Xã Kiên Mộc (06625)"),
@@ -67,7 +78,9 @@ def test_a_truncated_file_is_refused_with_its_line(tmp_path):
 def test_a_row_with_missing_columns_is_located(tmp_path):
     def cut(data: bytes) -> bytes:
         lines = data.split(b"\n")
-        lines[10] = b"Th\xc3\xa0nh ph\xe1\xbb\x91 H\xc3\xa0 N\xe1\xbb\x99i,01,Qu\xe1\xba\xadn Ba \xc4\x90\xc3\xacnh"
+        lines[10] = (
+            b"Th\xc3\xa0nh ph\xe1\xbb\x91 H\xc3\xa0 N\xe1\xbb\x99i,01,Qu\xe1\xba\xadn Ba \xc4\x90\xc3\xacnh"
+        )
         return b"\n".join(lines)
 
     problems = problems_of(old=copy_with(tmp_path, OLD, cut))
@@ -105,4 +118,8 @@ def test_a_bad_file_leaves_the_database_as_it_was(tmp_path):
     message = str(caught.value)
     assert "cơ sở dữ liệu giữ nguyên" in message
     assert "ward-conversion-2025-07-01.csv:" in message
-    assert (Area.objects.count(), Succession.objects.count(), AreaTreePath.objects.count()) == counts
+    assert (
+        Area.objects.count(),
+        Succession.objects.count(),
+        AreaTreePath.objects.count(),
+    ) == counts

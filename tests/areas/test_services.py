@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from antq.areas import selectors
 from antq.areas.models import Area, AreaLink, AreaTreePath, Kind, Level, Succession
@@ -14,6 +15,13 @@ from antq.areas.services import area_link_create, areas_load, succession_set_sha
 from antq.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Service errors are translated; these tests read the English source messages.
+    with translation.override("en"):
+        yield
 REFORM = dt.date(2025, 7, 1)
 
 
@@ -78,20 +86,33 @@ def test_shares_must_name_every_successor(people):
     row = Succession.objects.filter(predecessor=ngoc_ha).first()
     with pytest.raises(ValueError, match="every successor"):
         succession_set_shares(
-            predecessor=ngoc_ha, effective_date=REFORM, shares={row.successor_id: Decimal(1)}, actor=None
+            predecessor=ngoc_ha,
+            effective_date=REFORM,
+            shares={row.successor_id: Decimal(1)},
+            actor=None,
         )
 
 
 def test_a_village_added_under_a_commune_joins_the_subtree(people):
     na_sam = selectors.area_by_code("06124", dt.date(2026, 1, 1))
     village = Area.objects.create(
-        code="06124-001", name="Thôn Minh Họa", level=Level.VILLAGE, kind=Kind.VILLAGE,
-        valid_from=REFORM, source="admin",
+        code="06124-001",
+        name="Thôn Minh Họa",
+        level=Level.VILLAGE,
+        kind=Kind.VILLAGE,
+        valid_from=REFORM,
+        source="admin",
     )
-    area_link_create(child=village, parent=na_sam, valid_from=REFORM, valid_to=None, actor=people.manager)
+    area_link_create(
+        child=village, parent=na_sam, valid_from=REFORM, valid_to=None, actor=people.manager
+    )
     lang_son = selectors.area_by_code("20", dt.date(2026, 1, 1))
     assert village in selectors.area_subtree(lang_son, dt.date(2026, 1, 1), level=Level.VILLAGE)
-    assert [a.code for a in selectors.area_ancestors(village, dt.date(2026, 1, 1))] == ["VN", "20", "06124"]
+    assert [a.code for a in selectors.area_ancestors(village, dt.date(2026, 1, 1))] == [
+        "VN",
+        "20",
+        "06124",
+    ]
     with pytest.raises(ValueError, match="already has a parent"):
         area_link_create(child=village, parent=na_sam, valid_from=REFORM, valid_to=None, actor=None)
     with pytest.raises(ValueError, match="higher level"):

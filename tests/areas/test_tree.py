@@ -109,7 +109,9 @@ def test_a_merged_commune_passes_its_values_whole_to_the_new_one():
 
 def test_shares_of_every_predecessor_add_up_to_one_so_totals_are_preserved():
     totals: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
-    for pred, date, share in Succession.objects.values_list("predecessor_id", "effective_date", "share"):
+    for pred, date, share in Succession.objects.values_list(
+        "predecessor_id", "effective_date", "share"
+    ):
         totals[(pred, date)] += share
     assert totals
     assert {v for v in totals.values()} == {Decimal(1)}
@@ -148,11 +150,17 @@ def test_an_unchanged_commune_carries_on_under_the_new_province():
 def test_ancestors_run_from_the_nation_down():
     na_sam_old = selectors.area_by_code("06124", dt.date(2022, 1, 1))
     assert [a.code for a in selectors.area_ancestors(na_sam_old, dt.date(2022, 1, 1))] == [
-        "VN", "20", "182",
+        "VN",
+        "20",
+        "182",
     ]
     na_sam_new = selectors.area_by_code("06124", dt.date(2026, 1, 1))
-    assert [a.code for a in selectors.area_ancestors(na_sam_new, dt.date(2026, 1, 1), include_self=True)] == [
-        "VN", "20", "06124",
+    assert [
+        a.code for a in selectors.area_ancestors(na_sam_new, dt.date(2026, 1, 1), include_self=True)
+    ] == [
+        "VN",
+        "20",
+        "06124",
     ]
 
 

@@ -22,8 +22,14 @@ def files_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def load_areas(stdout, *, old: Path | None = None, conversion: Path | None = None,
-               force: bool = True, verbosity: int = 1) -> bool:
+def load_areas(
+    stdout,
+    *,
+    old: Path | None = None,
+    conversion: Path | None = None,
+    force: bool = True,
+    verbosity: int = 1,
+) -> bool:
     """Load the files; returns False when they were already loaded and force is off."""
     default_old, default_conv = default_files()
     old, conversion = old or default_old, conversion or default_conv
@@ -56,13 +62,21 @@ def load_areas(stdout, *, old: Path | None = None, conversion: Path | None = Non
     if result.kept_admin_shares:
         lines.append(f"  giữ {result.kept_admin_shares} tỷ lệ kế thừa do quản trị viên đặt")
     if result.stale:
-        lines.append(f"  {len(result.stale)} đơn vị cũ không còn trong tệp (giữ lại): {', '.join(result.stale[:5])}")
+        lines.append(
+            f"  {len(result.stale)} đơn vị cũ không còn trong tệp (giữ lại): {', '.join(result.stale[:5])}"
+        )
     lines.append(f"Các điểm bất thường của dữ liệu gốc đã xử lý ({len(plan.notices)}):")
-    lines += ["  " + line for line in summarise_notices(plan.notices, 3 if verbosity < 2 else 10**6)]
+    lines += [
+        "  " + line for line in summarise_notices(plan.notices, 3 if verbosity < 2 else 10**6)
+    ]
     stdout.write("\n".join(lines))
     AreaLoad.objects.create(
         files_sha256=digest,
-        summary={"created": result.created, "updated": result.updated, "notices": len(plan.notices)},
+        summary={
+            "created": result.created,
+            "updated": result.updated,
+            "notices": len(plan.notices),
+        },
     )
     return True
 
@@ -71,8 +85,12 @@ class Command(BaseCommand):
     help = "Load (or reload) the official lists of administrative units and the 2025 conversion."
 
     def add_arguments(self, parser):
-        parser.add_argument("--old-list", type=Path, help="pre-reform list (CSV); default: shipped file")
-        parser.add_argument("--conversion", type=Path, help="conversion table (CSV); default: shipped file")
+        parser.add_argument(
+            "--old-list", type=Path, help="pre-reform list (CSV); default: shipped file"
+        )
+        parser.add_argument(
+            "--conversion", type=Path, help="conversion table (CSV); default: shipped file"
+        )
 
     def handle(self, *args, **options):
         load_areas(

@@ -51,6 +51,9 @@ class Command(BaseCommand):
         if not 0 < options["port"] < 65536:
             raise CommandError("--port must be between 1 and 65535")
         serve(
-            host=options["host"], port=options["port"], workers=options["workers"],
-            threads=options["threads"], stdout=self.stdout,
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+            stdout=self.stdout,
         )

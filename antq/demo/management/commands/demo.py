@@ -28,9 +28,15 @@ class Command(BaseCommand):
         roles = dict(Role.choices)
         width = max(len(u.username) for u in users)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Tài khoản minh họa (nhân vật hư cấu) — mật khẩu chung: " + DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Tài khoản minh họa (nhân vật hư cấu) — mật khẩu chung: " + DEMO_PASSWORD
+            )
+        )
         for u in users:
-            self.stdout.write(f"  {u.username:<{width}}  {DEMO_PASSWORD}  {roles[u.role]:<14} {u.title}")
+            self.stdout.write(
+                f"  {u.username:<{width}}  {DEMO_PASSWORD}  {roles[u.role]:<14} {u.title}"
+            )
         self.stdout.write("")
         if options["prepare_only"]:
             self.stdout.write("Đã chuẩn bị xong (--prepare-only: không khởi động máy chủ).")
