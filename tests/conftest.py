@@ -5,6 +5,7 @@ a provincial manager."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -99,3 +100,22 @@ def people(db) -> People:
         hoang_van_thu=hvt,
         province_police=province,
     )
+
+
+
+_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI a skipped test hides a gap: any skip fails the run."""
+    if _CI and _skipped:
+        print(f"\nCI=true: {len(_skipped)} test(s) skipped, which is a failure under CI:")
+        for nodeid in _skipped[:20]:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
