@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from antq.areas import selectors
 from antq.areas.loader import REFORM_DATE
-from antq.areas.models import Area, Level
+from antq.areas.models import Area, Level, SuccessionKind
 from antq.core.vnformat import parse_date
 
 QUICK_DATES = [
@@ -47,6 +47,17 @@ def _rows(children: list[Area], on: dt.date) -> list[dict]:
     ]
 
 
+def _totals(area: Area, rows: list[dict], on: dt.date) -> dict:
+    """Units directly under the area, and every district and commune anywhere below it."""
+    counts = selectors.subtree_counts([area], on, Level.DISTRICT)
+    communes = selectors.subtree_counts([area], on, Level.COMMUNE)
+    return {
+        "children": len(rows),
+        "districts": counts.get(area.pk, 0),
+        "communes": communes.get(area.pk, 0),
+    }
+
+
 def browser(request: HttpRequest) -> HttpResponse:
     on, error = _read_on(request)
     country = selectors.nation()
@@ -61,11 +72,7 @@ def browser(request: HttpRequest) -> HttpResponse:
         "ancestors": [],
         "rows": rows,
         "child_level": Level.PROVINCE,
-        "totals": {
-            "children": len(rows),
-            "districts": sum(r["districts"] for r in rows),
-            "communes": sum(r["communes"] for r in rows),
-        },
+        "totals": _totals(country, rows, on),
     }
     return _render(request, "areas/_content.html", context, 400 if error else 200)
 
@@ -93,6 +100,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         )
     children = list(selectors.area_children(area, on))
     rows = _rows(children, on)
+    predecessors = list(selectors.area_successions_in(area))
     child_level = children[0].level if children else None
     context = {
         "on": on,
@@ -103,13 +111,12 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "ancestors": selectors.area_ancestors(area, on),
         "rows": rows,
         "child_level": child_level,
-        "totals": {
-            "children": len(rows),
-            "districts": sum(r["districts"] for r in rows),
-            "communes": sum(r["communes"] for r in rows),
-        },
+        "totals": _totals(area, rows, on),
         "parent_links": selectors.area_parent_links(area),
-        "predecessors": selectors.area_successions_in(area),
+        "predecessors": [s for s in predecessors if s.kind != SuccessionKind.DISTRICT_ABOLISHED],
+        "absorbed_districts": [
+            s for s in predecessors if s.kind == SuccessionKind.DISTRICT_ABOLISHED
+        ],
         "successors": selectors.area_successions_out(area),
         "same_code": [a for a in selectors.areas_with_code(area.code) if a.pk != area.pk],
         "bodies": area.bodies.order_by("name"),

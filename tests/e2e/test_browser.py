@@ -131,13 +131,6 @@ def test_an_invalid_date_in_the_address_shows_an_error_without_crashing(page: Pa
     console.assert_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="htmx 2 does not swap 4xx answers: the 400 page with the error is thrown away and "
-    "htmx logs 'Response Status Error Code 400'. Fix: responseHandling in base.html's "
-    "htmx-config, or answer htmx requests with 200. Remove this mark then.",
-)
 def test_an_invalid_date_typed_in_the_date_switch_shows_an_error(page: Page, console):
     page.goto(LANG_SON)
     switch_date(page, "31/02/2022")
@@ -152,13 +145,6 @@ def test_an_invalid_date_typed_in_the_date_switch_shows_an_error(page: Page, con
     console.assert_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the 'communes, wards…' counter counts only communes below the children "
-    "(selectors.subtree_counts uses depth > 0), so it shows 0 when the children are the "
-    "communes themselves (Lạng Sơn today, a district in 2022). Remove this mark once fixed.",
-)
 def test_the_commune_counter_counts_communes_directly_under_a_unit(page: Page, console):
     page.goto(LANG_SON)
     expect(page.get_by_test_id("count-children")).to_have_text("65")
