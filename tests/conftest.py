@@ -102,7 +102,6 @@ def people(db) -> People:
     )
 
 
-
 _CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 _skipped: list[str] = []
 

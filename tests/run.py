@@ -44,9 +44,11 @@ def main(argv: list[str]) -> int:
     data_dir = tempfile.mkdtemp(prefix="antq-test-")
     base_env = {"ANTQ_DATA_DIR": data_dir, "ANTQ_MODE": "development"}
 
-    step("ruff (lint)")
+    step("ruff (lint and format)")
     if run([PY, "-m", "ruff", "check", "antq", "tests", "benchmarks"]) != 0:
-        failures.append("ruff")
+        failures.append("ruff check")
+    if run([PY, "-m", "ruff", "format", "--check", "antq", "tests", "benchmarks"]) != 0:
+        failures.append("ruff format")
 
     step("makemigrations --check")
     sqlite_env = {**base_env, "DATABASE_URL": ""}

@@ -106,9 +106,7 @@ def test_unknown_names_are_throttled_like_real_ones(client, people, settings):
     )
     assert real[-1].status_code == 429
     # the same words whether or not the account exists
-    assert response.content.decode().count("bị khóa") == real[-1].content.decode().count(
-        "bị khóa"
-    )
+    assert response.content.decode().count("bị khóa") == real[-1].content.decode().count("bị khóa")
 
 
 def test_an_administrator_can_unlock(people):

@@ -22,6 +22,8 @@ def _english():
     # Service errors are translated; these tests read the English source messages.
     with translation.override("en"):
         yield
+
+
 REFORM = dt.date(2025, 7, 1)
 
 

@@ -277,7 +277,11 @@ def antq_server(browser_available) -> Iterator[str]:
         started = time.monotonic()
         prepare = subprocess.run(
             [sys.executable, "-m", "antq", "demo", "--prepare-only"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=PREPARE_TIMEOUT,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=PREPARE_TIMEOUT,
         )
         if prepare.returncode != 0:
             pytest.fail(
@@ -293,10 +297,23 @@ def antq_server(browser_available) -> Iterator[str]:
         log_file = log_path.open("w")
         server = subprocess.Popen(
             [
-                sys.executable, "-m", "antq", "serve", "--host", "127.0.0.1",
-                "--port", str(port), "--workers", "1", "--threads", "4",
+                sys.executable,
+                "-m",
+                "antq",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+                "--threads",
+                "4",
             ],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + START_TIMEOUT
         while not _answers(base_url + "/"):
