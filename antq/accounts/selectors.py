@@ -102,5 +102,7 @@ def user_can(
     return False
 
 
-def bodies_on(on: dt.date) -> QuerySet[Body]:
-    return Body.objects.filter(_valid_on(on)).select_related("area", "parent")
+def bodies_on(on: dt.date | None) -> QuerySet[Body]:
+    """Bodies in operation on the date; every body, ended ones too, when `on` is None."""
+    qs = Body.objects.select_related("area", "parent")
+    return qs.filter(_valid_on(on)) if on is not None else qs

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from antq.accounts.models import BodyKind, Role, User
-from antq.accounts.services import body_save, membership_grant, user_create, user_unlock
+from antq.accounts.services import (
+    body_save,
+    membership_grant,
+    password_change,
+    user_create,
+    user_unlock,
+)
 from antq.areas.selectors import area_by_code
 
 DEMO_PASSWORD = "antq@demo2025"  # noqa: S105 (printed on start; demo only)
@@ -347,8 +353,7 @@ def demo_load() -> list[DemoUser]:
                 is_superuser=spec.superuser,
             )
         else:
-            user.set_password(DEMO_PASSWORD)  # the printed logins always work
-            user.save(update_fields=["password"])
+            password_change(user=user, new_password=DEMO_PASSWORD)  # the printed logins work
             user_unlock(user=user, actor=None)
         membership_grant(user=user, body=_body(spec.body), role=spec.role, valid_from=RECORDED_FROM)
     return USERS

@@ -44,12 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def bodies(request: HttpRequest) -> HttpResponse:
     on = areas.today()
     show_all = request.GET.get("all") == "1"
-    qs = (
-        bodies_on(on)
-        if not show_all
-        else bodies_on(on).model.objects.select_related("area", "parent")
-    )
-    rows = list(qs.order_by("area__code", "name"))
+    rows = list(bodies_on(None if show_all else on).order_by("area__code", "name"))
     return render(request, "web/bodies.html", {"bodies": rows, "show_all": show_all, "on": on})
 
 

@@ -125,3 +125,20 @@ def test_static_assets_are_vendored():
 
     for name in ("vendor/bootstrap/bootstrap.min.css", "vendor/htmx/htmx.min.js", "antq/app.css"):
         assert finders.find(name), name
+
+
+def test_the_bodies_page_can_include_ended_bodies(client, people):
+    from antq.accounts.models import BodyKind
+    from antq.accounts.services import body_save
+    from tests.conftest import BEFORE, area
+
+    body_save(
+        code="t-huyen-uy",
+        name="Huyện ủy Văn Lãng",
+        kind=BodyKind.PARTY_COMMITTEE,
+        area=area("182", BEFORE),
+        valid_to=BEFORE.replace(year=2025, month=6, day=30),
+    )
+    client.force_login(people.official)
+    assert "Huyện ủy Văn Lãng" not in client.get("/bodies/").content.decode()
+    assert "Huyện ủy Văn Lãng" in client.get("/bodies/?all=1").content.decode()
