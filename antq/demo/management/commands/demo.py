@@ -35,7 +35,7 @@ class Command(BaseCommand):
         )
         for u in users:
             self.stdout.write(
-                f"  {u.username:<{width}}  {DEMO_PASSWORD}  {roles[u.role]:<14} {u.title}"
+                f"  {u.username:<{width}}  {DEMO_PASSWORD}  {roles[u.role]:<17} {u.title}"
             )
         self.stdout.write("")
         if options["prepare_only"]:
