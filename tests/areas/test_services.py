@@ -119,3 +119,26 @@ def test_a_village_added_under_a_commune_joins_the_subtree(people):
         area_link_create(child=village, parent=na_sam, valid_from=REFORM, valid_to=None, actor=None)
     with pytest.raises(ValueError, match="higher level"):
         area_link_create(child=na_sam, parent=village, valid_from=REFORM, valid_to=None, actor=None)
+
+
+def test_the_set_shares_command_lists_and_sets_shares():
+    import io
+
+    from django.core.management import CommandError
+
+    out = io.StringIO()
+    call_command("set_shares", "00016", "--on", "2022-01-01", stdout=out)
+    listed = dict(line.split()[0].split("=") for line in out.getvalue().splitlines())
+    assert set(listed.values()) == {"0.50000000"}
+    first, second = sorted(listed)
+    call_command("set_shares", "00016", f"{first}=0.6", f"{second}=0.4", "--on", "2022-01-01")
+    ngoc_ha = selectors.area_by_code("00016", dt.date(2022, 1, 1))
+    assert sorted(s.share for s in selectors.area_successors(ngoc_ha, REFORM)) == [
+        Decimal("0.4"),
+        Decimal("0.6"),
+    ]
+    for bad in ([f"{first}=0.6", f"{second}=0.6"], [f"{first}=abc"], ["99999=1"]):
+        with pytest.raises(CommandError):
+            call_command("set_shares", "00016", *bad, "--on", "2022-01-01")
+    with pytest.raises(CommandError, match="Không có địa bàn"):
+        call_command("set_shares", "00016", "--on", "2026-01-01")
