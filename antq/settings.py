@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "antq.core",
     "antq.areas",
     "antq.accounts",
+    "antq.directives",
     "antq.web",
     "antq.demo",
 ]
@@ -263,6 +264,11 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("ANTQ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ANTQ_FROM_EMAIL", "antq@localhost")
+
+# Uploaded documents (PDF, DOCX): the size limit, checked by content as well as size.
+ANTQ_MAX_UPLOAD_MB = env_int("ANTQ_MAX_UPLOAD_MB", 20, minimum=1, maximum=500)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # The official areas files shipped with the package, and the date from which the
 # pre-reform snapshot is taken to hold (see antq/areas/data/README.md).

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from antq.accounts import api as accounts_api
 from antq.areas import api as areas_api
+from antq.directives import api as directives_api
 
 admin.site.site_header = _("antq administration")
 admin.site.site_title = "antq"
@@ -12,6 +13,24 @@ admin.site.index_title = _("Administration")
 
 api_v1 = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("documents/", directives_api.DocumentListView.as_view(), name="document-list"),
+    path("documents/parse", directives_api.ParseView.as_view(), name="document-parse"),
+    path(
+        "documents/<int:pk>/", directives_api.DocumentDetailView.as_view(), name="document-detail"
+    ),
+    path(
+        "documents/<int:pk>/links/",
+        directives_api.DocumentLinkView.as_view(),
+        name="document-links",
+    ),
+    path("plans/<int:pk>/tasks/", directives_api.PlanTasksView.as_view(), name="plan-tasks"),
+    path("plans/<int:pk>/send/", directives_api.PlanSendView.as_view(), name="plan-send"),
+    path("assignments/", directives_api.AssignmentListView.as_view(), name="assignment-list"),
+    path(
+        "assignments/<int:pk>/progress/",
+        directives_api.AssignmentProgressView.as_view(),
+        name="assignment-progress",
+    ),
     path("areas/", areas_api.AreaListView.as_view(), name="area-list"),
     path("areas/<str:code>/", areas_api.AreaDetailView.as_view(), name="area-detail"),
     path("areas/<str:code>/history/", areas_api.AreaHistoryView.as_view(), name="area-history"),
@@ -20,6 +39,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("antq.web.urls")),
     path("areas/", include("antq.areas.urls")),
+    path("documents/", include("antq.directives.urls")),
     path("accounts/", include("antq.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

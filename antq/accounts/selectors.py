@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from antq.accounts.models import Body, Membership, Role, User
 from antq.areas.models import Area
-from antq.areas.selectors import area_is_within, area_subtree_ids, area_successors
+from antq.areas.selectors import (
+    area_ids_under_at_any_time,
+    area_is_within,
+    area_subtree_ids,
+    area_successors,
+)
 
 
 class Action(StrEnum):
@@ -67,6 +72,12 @@ def user_scope_area_ids(user: User, action: Action | str, on: dt.date | None = N
     """A subquery of every area id the user may act on for this action, on the map of `on`."""
     on = on or timezone.localdate()
     return area_subtree_ids(user_scope_roots(user, action), on)
+
+
+def user_scope_area_ids_any_time(user: User, action: Action | str) -> QuerySet:
+    """Every area id the user may act on for this action in records of any date: the areas
+    under their bodies' areas at any time, and the old units those were formed from."""
+    return area_ids_under_at_any_time(user_scope_roots(user, action))
 
 
 def user_can(

@@ -190,3 +190,12 @@ def area_history(code: str) -> list[dict]:
 
 def nation() -> Area:
     return Area.objects.get(level=Level.NATION)
+
+
+def area_ids_under_at_any_time(root_ids: list[int] | QuerySet) -> QuerySet:
+    """Ids of every area that has been under the roots at any date, and of the areas those were
+    formed from (one level of succession: the communes merged into today's commune), as one
+    subquery. This is the reach of today's officials over the records of the past."""
+    descendants = AreaTreePath.objects.filter(ancestor_id__in=root_ids).values("descendant_id")
+    predecessors = Succession.objects.filter(successor_id__in=descendants).values("predecessor_id")
+    return Area.objects.filter(Q(pk__in=descendants) | Q(pk__in=predecessors)).values("pk")

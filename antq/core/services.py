@@ -36,3 +36,17 @@ def audit_record(
 def audit_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value changed."""
     return {key: [old.get(key), new.get(key)] for key in new if old.get(key) != new.get(key)}
+
+
+def notify(
+    *, user: Any, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str
+) -> bool:
+    """Leave an in-app notice for the user; False if the same notice was already left."""
+    from antq.core.models import Notification
+
+    _notice, created = Notification.objects.get_or_create(
+        user=user,
+        dedupe_key=dedupe_key[:200],
+        defaults={"kind": kind, "title": title[:300], "body": body, "url": url[:500]},
+    )
+    return created

@@ -11,7 +11,7 @@ import antq
 _MODULES = [
     ("areas", _("Areas"), "areas:browser"),
     ("bodies", _("Bodies"), "web:bodies"),
-    ("directives", _("Directives & plans"), None),
+    ("directives", _("Directives & plans"), "directives:documents"),
     ("indicators", _("Indicators & data"), None),
     ("grassroots", _("Grassroots models"), None),
     ("tips", _("Citizen tips"), None),

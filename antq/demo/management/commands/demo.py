@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from antq.accounts.models import Role
 from antq.core.management.commands.serve import serve
 from antq.core.management.commands.setup import run_setup
+from antq.demo.directives import directives_load
 from antq.demo.seed import DEMO_PASSWORD, demo_load
 
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         run_setup(self.stdout, verbosity=options["verbosity"])
         self.stdout.write("Nạp dữ liệu minh họa Lạng Sơn…")
         users = demo_load()
+        self.stdout.write("Nạp chuỗi văn bản 09-CT/TW → 44-KL/TW → 100-KH/TU và tiến độ thực hiện…")
+        directives_load()
         roles = dict(Role.choices)
         width = max(len(u.username) for u in users)
         self.stdout.write("")
