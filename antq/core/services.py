@@ -50,3 +50,13 @@ def notify(
         defaults={"kind": kind, "title": title[:300], "body": body, "url": url[:500]},
     )
     return created
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    from django.utils import timezone
+
+    from antq.core.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

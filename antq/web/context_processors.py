@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 import antq
+from antq.core.selectors import unread_count
 
 # The modules of antq, in the order of the chain they follow. Those not built yet are shown
 # greyed so officials see where the platform is going.
@@ -34,4 +36,8 @@ def shell(request: HttpRequest) -> dict:
                 "active": active,
             }
         )
-    return {"antq_nav": nav, "antq_version": antq.__version__}
+    return {
+        "antq_nav": nav,
+        "antq_version": antq.__version__,
+        "antq_unread": SimpleLazyObject(lambda: unread_count(request.user)),
+    }

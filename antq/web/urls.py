@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("bodies/", views.bodies, name="bodies"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

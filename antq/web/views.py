@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -14,6 +14,8 @@ from antq.accounts.selectors import bodies_on, user_memberships
 from antq.areas import selectors as areas
 from antq.areas.models import Area, Level
 from antq.core.api import api_not_found, api_server_error
+from antq.core.selectors import notifications_for
+from antq.core.services import notifications_mark_read
 
 STORY_PROVINCE = "20"  # Lạng Sơn
 
@@ -46,6 +48,15 @@ def bodies(request: HttpRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     rows = list(bodies_on(None if show_all else on).order_by("area__code", "name"))
     return render(request, "web/bodies.html", {"bodies": rows, "show_all": show_all, "on": on})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notifications_mark_read(user=request.user)
+        return redirect("web:notifications")
+    items = list(notifications_for(request.user)[:200])
+    return render(request, "web/notifications.html", {"items": items})
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -178,3 +178,18 @@ def test_a_file_is_served_only_to_readers_of_the_document(client, chain, setting
     client.force_login(chain.district_official)
     assert client.get(f"/documents/{doc.pk}/file/").status_code == 404
     assert client.get(f"/documents/{doc.pk}/").status_code == 404
+
+
+def test_reminders_appear_on_the_notices_page_until_read(client, chain):
+    call_command("remind", "--today", "2019-05-25", stdout=io.StringIO())
+    client.force_login(chain.district_official)
+    html = client.get("/").content.decode()
+    assert (
+        'data-testid="notifications-link">Thông báo <span class="badge text-bg-warning">1<' in html
+    )
+    page = client.get("/notifications/").content.decode()
+    assert "Xây dựng kế hoạch thực hiện" in page
+    client.post("/notifications/")
+    assert "badge text-bg-warning" not in client.get("/").content.decode()
+    client.force_login(chain.outsider)
+    assert "Xây dựng kế hoạch thực hiện" not in client.get("/notifications/").content.decode()
