@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from antq.accounts.models import Body
-from antq.directives.models import DocumentKind, DocumentStatus, LinkKind
+from antq.directives.models import DocumentKind, DocumentStatus, LinkKind, Recurrence
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -70,3 +70,31 @@ class ProgressForm(forms.Form):
         required=False,
         help_text=_("For example the implementing plan your body issued."),
     )
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=300)
+    content = forms.CharField(
+        label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    lead_body = forms.ModelChoiceField(
+        label=_("Lead body (chủ trì)"), queryset=Body.objects.order_by("name"), required=False
+    )
+    coordinating_bodies = forms.ModelMultipleChoiceField(
+        label=_("Coordinating bodies (phối hợp)"),
+        queryset=Body.objects.order_by("name"),
+        required=False,
+    )
+    due_on = forms.DateField(label=_("Deadline"), widget=DATE_INPUT, required=False)
+    recurrence = forms.ChoiceField(label=_("Recurrence"), choices=Recurrence.choices)
+    for_all_recipients = forms.BooleanField(
+        label=_("Every recipient of the plan carries it out"), required=False
+    )
+    expected_output = forms.CharField(label=_("Expected output"), max_length=300, required=False)
+
+
+class SendForm(forms.Form):
+    bodies = forms.ModelMultipleChoiceField(
+        label=_("Send to"), queryset=Body.objects.order_by("name")
+    )
+    sent_on = forms.DateField(label=_("Date sent"), widget=DATE_INPUT)

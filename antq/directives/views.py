@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 from antq.accounts.selectors import Action, user_can, user_scope_roots
 from antq.core.vnformat import parse_date
 from antq.directives import selectors, services
-from antq.directives.forms import DocumentForm, LinkForm, ParseForm, ProgressForm
+from antq.directives.forms import (
+    DocumentForm,
+    LinkForm,
+    ParseForm,
+    ProgressForm,
+    SendForm,
+    TaskForm,
+)
 from antq.directives.models import Document, DocumentKind
 from antq.directives.selectors import STATUS_LABELS, STATUS_ORDER
 from antq.directives.symbols import normalise_symbol, parse_references
@@ -138,6 +145,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": list(selectors.plan_tasks(doc)),
             "may_manage": _may_manage(request.user, doc),
             "link_form": LinkForm(),
+            "task_form": TaskForm(initial={"recurrence": "once"}),
+            "send_form": SendForm(initial={"sent_on": doc.issued_on}),
             "parse_form": ParseForm(initial={"text": doc.full_text[:20000]}),
         },
     )
@@ -243,6 +252,44 @@ def document_link_citations(request: HttpRequest, pk: int) -> HttpResponse:
         % {"n": len(outcomes), "new": created},
     )
     return redirect("directives:document", pk=doc.pk)
+
+
+@login_required
+def plan_add_task(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.document_for_user(request.user, pk)
+    if not _may_manage(request.user, plan):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None, initial={"recurrence": "once"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_create(plan=plan, actor=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect("directives:document", pk=plan.pk)
+    return render(
+        request,
+        "directives/task_form.html",
+        {"plan": plan, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def plan_send(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.document_for_user(request.user, pk)
+    if not _may_manage(request.user, plan):
+        raise PermissionDenied
+    form = SendForm(request.POST)
+    if form.is_valid():
+        created = services.plan_send(plan=plan, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(n)d assignments created.") % {"n": len(created)})
+    else:
+        messages.error(request, _("Choose the bodies and the date the plan was sent."))
+    return redirect("directives:document", pk=plan.pk)
 
 
 def _as_of(request: HttpRequest) -> tuple[dt.date, str | None]:
