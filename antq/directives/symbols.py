@@ -189,7 +189,8 @@ TYPE_WORDS: dict[str, str] = {
 _DECOYS = ("pháp luật", "kỷ luật", "kỉ luật", "luật sư", "mệnh lệnh", "sắc lệnh")
 
 # Codes whose canonical spelling has a lower-case letter; everything else is upper-cased.
-_MIXED_CASE = {code.upper(): code for code in ("QĐi", "QyĐ", "TTr", "CTr", "TTg")}
+# "ThU" is a city Party committee (Thành ủy) in Hướng dẫn 36-HD/VPTW.
+_MIXED_CASE = {code.upper(): code for code in ("QĐi", "QyĐ", "TTr", "CTr", "TTg", "ThU")}
 
 # Words that, inside "của <body>" before "ngày", show the date is not the issue date.
 _NOT_ISSUE = frozenset(

@@ -529,3 +529,12 @@ def test_the_module_imports_and_parses_without_django():
         timeout=60,
     )
     assert result.stdout.split() == ["1", "False"]
+
+
+def test_a_city_party_committee_keeps_its_mixed_case_code():
+    from antq.directives.symbols import normalise_symbol
+
+    assert normalise_symbol("98-KH/ThU") == "98-KH/ThU"
+    assert [r.symbol for r in parse_references("Kế hoạch số 98-KH/ThU ngày 05/4/2019")] == [
+        "98-KH/ThU"
+    ]
