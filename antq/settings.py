@@ -249,6 +249,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "antq.areas.models.Kind",
+        "DocumentKindEnum": "antq.directives.models.DocumentKind",
+        "LinkKindEnum": "antq.directives.models.LinkKind",
+    },
 }
 
 LOGGING = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -42,7 +43,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=32)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("notice", "title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(max_length=500, blank=True)
     # One notice per user per key: running the reminder twice a day sends nothing new.

@@ -202,8 +202,19 @@ class LinkInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LinkKind.choices)
 
 
-@extend_schema(tags=["documents"], summary="Link this document to another", request=LinkInput)
+class LinkOutput(serializers.Serializer):
+    source = serializers.IntegerField()
+    target = serializers.IntegerField()
+    kind = serializers.CharField()
+
+
 class DocumentLinkView(APIView):
+    @extend_schema(
+        tags=["documents"],
+        summary="Link this document to another",
+        request=LinkInput,
+        responses={201: LinkOutput},
+    )
     def post(self, request: Request, pk: int) -> Response:
         doc = selectors.document_for_user(request.user, pk)
         data = LinkInput(data=request.data)
@@ -236,11 +247,14 @@ class TaskSerializer(serializers.Serializer):
     advising_body = serializers.CharField(
         source="advising_body.code", allow_null=True, default=None
     )
-    coordinating_bodies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    coordinating_bodies = serializers.SerializerMethodField()
     due_on = serializers.DateField(allow_null=True)
     recurrence = serializers.CharField()
     for_all_recipients = serializers.BooleanField()
     expected_output = serializers.CharField()
+
+    def get_coordinating_bodies(self, task) -> list[str]:
+        return [body.code for body in task.coordinating_bodies.all()]
 
 
 class TaskInput(serializers.Serializer):
@@ -294,10 +308,17 @@ class SendInput(serializers.Serializer):
     sent_on = serializers.DateField()
 
 
-@extend_schema(
-    tags=["plans"], summary="Send a plan to bodies (creates their assignments)", request=SendInput
-)
+class SendOutput(serializers.Serializer):
+    assignments_created = serializers.IntegerField()
+
+
 class PlanSendView(APIView):
+    @extend_schema(
+        tags=["plans"],
+        summary="Send a plan to bodies (creates their assignments)",
+        request=SendInput,
+        responses={201: SendOutput},
+    )
     def post(self, request: Request, pk: int) -> Response:
         plan = selectors.document_for_user(request.user, pk)
         if not request.user.is_superuser and not (

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from antq.accounts.models import Body
 
@@ -33,13 +34,13 @@ class DocumentKind(models.TextChoices):
     NOTICE = "TB", _("Notice")
     SUBMISSION = "TTr", _("Submission")
     LAW = "LUAT", _("Law")
-    CODE = "BLUAT", _("Code")
+    CODE = "BLUAT", pgettext_lazy("document type", "Code")
     OFFICIAL_LETTER = "CV", _("Official letter")
     OTHER = "KHAC", _("Other")
 
 
 class DocumentStatus(models.TextChoices):
-    IN_FORCE = "in_force", _("In force")
+    IN_FORCE = "in_force", pgettext_lazy("document status", "In force")
     REPLACED = "replaced", _("Replaced")
     EXPIRED = "expired", _("Expired")
 
@@ -148,7 +149,7 @@ class Task(models.Model):
 
     plan = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("task", "title"), max_length=300)
     content = models.TextField(_("content"), blank=True)
     lead_body = models.ForeignKey(
         Body, verbose_name=_("lead body (chủ trì)"), on_delete=models.PROTECT, related_name="+"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from antq.accounts.models import Body
 from antq.core.services import audit_record
@@ -402,7 +403,10 @@ def plan_send(
             actor=actor,
             action="directives.plan_send",
             obj=plan,
-            summary=_("%(plan)s sent to %(n)d bodies") % {"plan": plan, "n": len(bodies)},
+            summary=ngettext(
+                "%(plan)s sent to %(n)d body", "%(plan)s sent to %(n)d bodies", len(bodies)
+            )
+            % {"plan": plan, "n": len(bodies)},
             changes={"bodies": [b.code for b in bodies], "assignments": len(created)},
         )
     return created

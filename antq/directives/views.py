@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from antq.accounts.selectors import Action, user_can, user_scope_roots
@@ -248,7 +249,11 @@ def document_link_citations(request: HttpRequest, pk: int) -> HttpResponse:
     created = sum(o.created_stub for o in outcomes)
     messages.success(
         request,
-        _("%(n)d cited documents linked, %(new)d of them new (to be completed).")
+        ngettext(
+            "%(n)d cited document linked, %(new)d of them new (to be completed).",
+            "%(n)d cited documents linked, %(new)d of them new (to be completed).",
+            len(outcomes),
+        )
         % {"n": len(outcomes), "new": created},
     )
     return redirect("directives:document", pk=doc.pk)
@@ -286,7 +291,11 @@ def plan_send(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendForm(request.POST)
     if form.is_valid():
         created = services.plan_send(plan=plan, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("%(n)d assignments created.") % {"n": len(created)})
+        messages.success(
+            request,
+            ngettext("%(n)d assignment created.", "%(n)d assignments created.", len(created))
+            % {"n": len(created)},
+        )
     else:
         messages.error(request, _("Choose the bodies and the date the plan was sent."))
     return redirect("directives:document", pk=plan.pk)

@@ -16,8 +16,10 @@ from antq.areas.models import Area, Level
 from antq.core.api import api_not_found, api_server_error
 from antq.core.selectors import notifications_for
 from antq.core.services import notifications_mark_read
+from antq.directives.selectors import documents_visible_to
 
 STORY_PROVINCE = "20"  # Lạng Sơn
+STORY_DOCUMENTS = ("09-CT/TW", "44-KL/TW", "100-KH/TU")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,8 +39,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "communes_now": areas.area_subtree(province, today, level=Level.COMMUNE).count(),
         }
     memberships = user_memberships(request.user) if request.user.is_authenticated else []
+    documents = {}
+    if request.user.is_authenticated:
+        for doc in documents_visible_to(request.user).filter(symbol__in=STORY_DOCUMENTS):
+            documents.setdefault(doc.symbol.split("-")[0].split("/")[0], doc)
     return render(
-        request, "web/home.html", {"story": story, "today": today, "memberships": memberships}
+        request,
+        "web/home.html",
+        {"story": story, "today": today, "memberships": memberships, "documents": documents},
     )
 
 

@@ -191,5 +191,6 @@ def test_reminders_appear_on_the_notices_page_until_read(client, chain):
     assert "Xây dựng kế hoạch thực hiện" in page
     client.post("/notifications/")
     assert "badge text-bg-warning" not in client.get("/").content.decode()
-    client.force_login(chain.outsider)
-    assert "Xây dựng kế hoạch thực hiện" not in client.get("/notifications/").content.decode()
+    client.force_login(chain.outsider)  # notices are personal: Cao Lộc sees only its own
+    other = client.get("/notifications/").content.decode()
+    assert "Huyện ủy Cao Lộc" in other and "Huyện ủy Văn Lãng" not in other
