@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from antq.accounts.models import Body
+from antq.core.forms import StyledForm
 from antq.directives.models import DocumentKind, DocumentStatus, LinkKind, Recurrence
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(StyledForm):
     kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
     symbol = forms.CharField(
         label=_("Number and symbol"),
@@ -45,14 +46,14 @@ class DocumentForm(forms.Form):
         return data
 
 
-class LinkForm(forms.Form):
+class LinkForm(StyledForm):
     kind = forms.ChoiceField(
         label=_("This document"), choices=[c for c in LinkKind.choices if c[0] != "cites"]
     )
     target_symbol = forms.CharField(label=_("Document (number and symbol)"), max_length=100)
 
 
-class ParseForm(forms.Form):
+class ParseForm(StyledForm):
     text = forms.CharField(
         label=_("Paste the document's text"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -60,7 +61,7 @@ class ParseForm(forms.Form):
     )
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(StyledForm):
     reported_on = forms.DateField(label=_("Report date"), widget=DATE_INPUT)
     text = forms.CharField(label=_("What has been done"), widget=forms.Textarea(attrs={"rows": 4}))
     completed = forms.BooleanField(label=_("The task is done"), required=False)
@@ -72,7 +73,7 @@ class ProgressForm(forms.Form):
     )
 
 
-class TaskForm(forms.Form):
+class TaskForm(StyledForm):
     title = forms.CharField(label=_("Task"), max_length=300)
     content = forms.CharField(
         label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -93,7 +94,7 @@ class TaskForm(forms.Form):
     expected_output = forms.CharField(label=_("Expected output"), max_length=300, required=False)
 
 
-class SendForm(forms.Form):
+class SendForm(StyledForm):
     bodies = forms.ModelMultipleChoiceField(
         label=_("Send to"), queryset=Body.objects.order_by("name")
     )
