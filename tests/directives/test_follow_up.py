@@ -194,3 +194,36 @@ def test_reminders_appear_on_the_notices_page_until_read(client, chain):
     client.force_login(chain.outsider)  # notices are personal: Cao Lộc sees only its own
     other = client.get("/notifications/").content.decode()
     assert "Huyện ủy Cao Lộc" in other and "Huyện ủy Văn Lãng" not in other
+
+
+def test_hot_pages_do_not_query_per_row(client, chain):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from antq.accounts.services import body_save
+    from antq.directives.services import plan_send
+
+    client.force_login(chain.manager)
+    pages = [
+        f"/documents/{chain.plan.pk}/progress/",
+        f"/documents/{chain.plan.pk}/",
+        "/documents/tasks/overdue/",
+        "/documents/",
+    ]
+
+    def counts():
+        out = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    extra = [
+        body_save(code=f"t-extra-{i}", name=f"Ban {i}", kind="party_board", area=chain.tinh_uy.area)
+        for i in range(10)
+    ]
+    plan_send(plan=chain.plan, bodies=extra, sent_on=chain.plan.issued_on, actor=None)
+    assert counts() == before  # 3 bodies or 13: the same queries
+    assert max(before) <= 20
