@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "antq.areas",
     "antq.accounts",
     "antq.directives",
+    "antq.indicators",
     "antq.web",
     "antq.demo",
 ]

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from antq.accounts import api as accounts_api
 from antq.areas import api as areas_api
 from antq.directives import api as directives_api
+from antq.indicators import api as indicators_api
 
 admin.site.site_header = _("antq administration")
 admin.site.site_title = "antq"
@@ -26,6 +27,9 @@ api_v1 = [
     path("plans/<int:pk>/tasks/", directives_api.PlanTasksView.as_view(), name="plan-tasks"),
     path("plans/<int:pk>/send/", directives_api.PlanSendView.as_view(), name="plan-send"),
     path("assignments/", directives_api.AssignmentListView.as_view(), name="assignment-list"),
+    path("indicators/", indicators_api.IndicatorListView.as_view(), name="indicator-list"),
+    path("analytics/", indicators_api.AnalyticsView.as_view(), name="analytics"),
+    path("datavalues/bulk", indicators_api.BulkValuesView.as_view(), name="datavalues-bulk"),
     path(
         "assignments/<int:pk>/progress/",
         directives_api.AssignmentProgressView.as_view(),

@@ -6,15 +6,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from antq.areas.management.commands.load_areas import load_areas
+from antq.indicators.services import catalogue_install
 
 
 def run_setup(stdout, *, verbosity: int = 1) -> None:
-    stdout.write("1/3 Cập nhật cấu trúc cơ sở dữ liệu…")
+    stdout.write("1/4 Cập nhật cấu trúc cơ sở dữ liệu…")
     call_command("migrate", interactive=False, verbosity=0)
-    stdout.write("2/3 Chuẩn bị tệp tĩnh (CSS, JavaScript)…")
+    stdout.write("2/4 Chuẩn bị tệp tĩnh (CSS, JavaScript)…")
     call_command("collectstatic", interactive=False, verbosity=0)
-    stdout.write("3/3 Danh mục đơn vị hành chính…")
+    stdout.write("3/4 Danh mục đơn vị hành chính…")
     load_areas(stdout, force=False, verbosity=verbosity)
+    stdout.write("4/4 Danh mục chỉ tiêu chuẩn…")
+    created, updated = catalogue_install()
+    stdout.write(f"  {created} chỉ tiêu mới, {updated} cập nhật.")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,96 @@
+"""The standard indicator catalogue, installed by `antq setup` (no demo needed).
+
+Codes are stable: reports, imports and the API refer to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Standard:
+    code: str
+    name: str
+    name_en: str
+    unit: str = "count"
+    time_aggregation: str = "sum"
+    value_type: str = "integer"
+    description: str = ""
+
+
+STANDARD: tuple[Standard, ...] = (
+    Standard(
+        "MEDIA_ITEMS",
+        "Số tin, bài, ảnh, phóng sự tuyên truyền về an ninh, trật tự được đăng tải",
+        "News items, articles, photos and reports published on security and order",
+    ),
+    Standard(
+        "SM_MODELS_ACTIVE",
+        "Số mô hình “Tự phòng, tự quản, tự bảo vệ, tự hòa giải về an ninh, trật tự” đang hoạt động",
+        "Self-management models on security and order in operation",
+        time_aggregation="last",
+        description="Số mô hình tại cuối kỳ (chỉ tiêu thời điểm).",
+    ),
+    Standard(
+        "SM_MODELS_NEW",
+        "Số mô hình tự quản về an ninh, trật tự mới xây dựng",
+        "New self-management models built",
+    ),
+    Standard("TIPS_RECEIVED", "Số nguồn tin do Nhân dân cung cấp", "Tips provided by the people"),
+    Standard("TIPS_VALUABLE", "Số nguồn tin có giá trị", "Tips of value"),
+    Standard(
+        "CASES_CLEARED_BY_TIPS",
+        "Số vụ phạm pháp hình sự được làm rõ nhờ nguồn tin của Nhân dân",
+        "Criminal cases cleared thanks to people's tips",
+    ),
+    Standard(
+        "SUSPECTS_BY_TIPS",
+        "Số đối tượng trong các vụ được làm rõ nhờ nguồn tin của Nhân dân",
+        "Suspects in the cases cleared thanks to tips",
+        unit="persons",
+    ),
+    Standard(
+        "ASSETS_RECOVERED_VND", "Giá trị tài sản thu hồi", "Value of assets recovered", unit="vnd"
+    ),
+    Standard(
+        "LAUNCH_EVENTS",
+        "Số lượt phát động phong trào toàn dân bảo vệ an ninh Tổ quốc",
+        "Movement launch events",
+    ),
+    Standard(
+        "NGAY_HOI_PARTICIPANTS",
+        "Số người tham gia Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
+        "Participants in the All-people National Security Day",
+        unit="persons",
+    ),
+    Standard(
+        "SECURITY_TEAMS",
+        "Số tổ bảo vệ an ninh, trật tự ở cơ sở",
+        "Grassroots security and order teams",
+        time_aggregation="last",
+    ),
+    Standard(
+        "SECURITY_TEAM_MEMBERS",
+        "Số thành viên tổ bảo vệ an ninh, trật tự ở cơ sở",
+        "Members of grassroots security and order teams",
+        unit="persons",
+        time_aggregation="last",
+    ),
+    Standard(
+        "MEDIATIONS",
+        "Số vụ việc hòa giải thành ở cơ sở",
+        "Disputes successfully mediated at the grassroots",
+    ),
+    Standard(
+        "PEOPLE_REEDUCATED",
+        "Số người được cảm hóa, giáo dục tại cộng đồng",
+        "People re-educated in the community",
+        unit="persons",
+    ),
+    Standard(
+        "MEETINGS_HELD",
+        "Số buổi họp dân, sinh hoạt tổ về an ninh, trật tự",
+        "Residents' meetings on security and order",
+    ),
+)

@@ -1,0 +1,146 @@
+"""Indicators (chỉ tiêu) and their values per area and period (số liệu).
+
+A value belongs to one area and one period (a code such as 202207 with its start and end
+dates). Totals over areas and periods are computed by antq.indicators.engine from these rows
+and the area tree, so a saved value shows in every total at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from antq.areas.models import Area
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("count")
+    PERSONS = "persons", _("persons")
+    VND = "vnd", _("VND")
+    PERCENT = "percent", _("%")
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "integer", _("Integer")
+    DECIMAL = "decimal", _("Decimal")
+
+
+class TimeAggregation(models.TextChoices):
+    SUM = "sum", _("Sum over time (a flow)")
+    LAST = "last", _("Last value (a stock)")
+
+
+class Indicator(models.Model):
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name (Vietnamese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, default=Unit.COUNT)
+    value_type = models.CharField(
+        _("value type"), max_length=16, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    time_aggregation = models.CharField(
+        _("aggregation over time"),
+        max_length=8,
+        choices=TimeAggregation.choices,
+        default=TimeAggregation.SUM,
+    )
+    space_aggregation = models.CharField(_("aggregation over areas"), max_length=8, default="sum")
+    min_value = models.DecimalField(
+        _("smallest allowed value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        default=0,
+    )
+    max_value = models.DecimalField(
+        _("largest allowed value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_standard = models.BooleanField(_("standard catalogue"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=F("min_value")),
+                name="indicator_range_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class ValueSource(models.TextChoices):
+    ENTERED = "entered", _("entered")
+    IMPORTED = "imported", _("imported")
+    DERIVED = "derived", _("derived from a registry")
+
+
+class DataValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="data_values")
+    period = models.CharField(_("period"), max_length=8)
+    period_type = models.CharField(max_length=8)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    source = models.CharField(
+        _("source"), max_length=16, choices=ValueSource.choices, default=ValueSource.ENTERED
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("data value")
+        verbose_name_plural = _("data values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period"], name="datavalue_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="datavalue_period_order"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "period_start", "area"], name="datavalue_ind_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period} = {self.value}"
+
+
+class DataValueChange(models.Model):
+    """The audit trail of a value: who changed it, when, from what to what, and why."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=8)
+    old_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    source = models.CharField(max_length=16, choices=ValueSource.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change of a value")
+        verbose_name_plural = _("changes of values")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["indicator", "area", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.old_value} → {self.new_value}"
