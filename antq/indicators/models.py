@@ -144,3 +144,122 @@ class DataValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.old_value} → {self.new_value}"
+
+
+class PeriodType(models.TextChoices):
+    YEAR = "year", _("Year")
+    HALF = "half", _("Six months")
+    QUARTER = "quarter", _("Quarter")
+    MONTH = "month", _("Month")
+
+
+class Calendar(models.TextChoices):
+    GREGORIAN = "gregorian", _("Calendar periods")
+    REPORTING = "reporting", _("State reporting periods (closing on the 14th)")
+
+
+class DataSet(models.Model):
+    """A reporting form (biểu mẫu): which indicators an area level reports, how often."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    indicators = models.ManyToManyField(
+        Indicator, verbose_name=_("indicators"), related_name="data_sets"
+    )
+    period_type = models.CharField(_("period"), max_length=8, choices=PeriodType.choices)
+    calendar = models.CharField(
+        _("calendar"), max_length=16, choices=Calendar.choices, default=Calendar.GREGORIAN
+    )
+    level = models.CharField(_("reporting level"), max_length=16, default="commune")
+    close_days = models.PositiveSmallIntegerField(
+        _("days after the period to submit"),
+        default=10,
+        help_text=_(
+            "Entry is open from the start of the period until this many days after its end."
+        ),
+    )
+    expiry_days = models.PositiveSmallIntegerField(
+        _("days after which late entry needs an approver"), default=30
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Being entered")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class Submission(models.Model):
+    """A reporting unit's data set for one period, submitted and approved (then locked)."""
+
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="submissions")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="submissions")
+    period = models.CharField(_("period"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    return_reason = models.CharField(_("reason for returning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["data_set", "area", "period"], name="submission_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_set_id} {self.area_id} {self.period} {self.status}"
+
+
+class RuleOperator(models.TextChoices):
+    LE = "le", "≤"
+    LT = "lt", "<"
+    GE = "ge", "≥"
+    GT = "gt", ">"
+    EQ = "eq", "="
+
+
+class ValidationRule(models.Model):
+    """A cross-indicator rule checked on every area and period, e.g. cleared cases ≤ tips of value."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    message = models.CharField(_("message shown on the cell"), max_length=300)
+    left = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    operator = models.CharField(max_length=2, choices=RuleOperator.choices)
+    right = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+
+    def __str__(self) -> str:
+        return f"{self.left_id} {self.get_operator_display()} {self.right_id}"
+
+    def holds(self, left, right) -> bool:
+        if left is None or right is None:
+            return True
+        return {
+            "le": left <= right,
+            "lt": left < right,
+            "ge": left >= right,
+            "gt": left > right,
+            "eq": left == right,
+        }[self.operator]
