@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("antq.web.urls")),
     path("areas/", include("antq.areas.urls")),
     path("documents/", include("antq.directives.urls")),
+    path("data/", include("antq.indicators.urls")),
     path("accounts/", include("antq.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

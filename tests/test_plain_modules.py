@@ -97,3 +97,47 @@ def test_database_urls_are_parsed_and_bad_ones_refused():
     for bad in ("mysql://x/y", "postgres://host:5432/", "postgres://host:99999/db", "sqlite://"):
         with pytest.raises(ConfigError):
             parse_database_url(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6.512", "6512"),
+        ("4.500.000", "4500000"),
+        ("4,5", "4.5"),
+        ("1.234,5", "1234.5"),
+        ("6512", "6512"),
+        ("4.5", "4.5"),
+        (" 12 ", "12"),
+        ("-3", "-3"),
+    ],
+)
+def test_numbers_are_read_as_officials_type_them(text, expected):
+    from antq.core.vnformat import parse_number
+
+    assert parse_number(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize("text", ["", "mười", "NaN", "inf", "1,2,3", "4.5.6,7,8"])
+def test_non_numbers_are_refused(text):
+    from decimal import InvalidOperation
+
+    from antq.core.vnformat import parse_number
+
+    with pytest.raises((InvalidOperation, ValueError)):
+        parse_number(text)
+
+
+def test_plain_numbers_for_inputs_have_no_grouping():
+    from antq.core.vnformat import plain_number
+
+    assert plain_number(Decimal("4500000.0000")) == "4500000"
+    assert plain_number(Decimal("4.5000")) == "4.5"
+    assert plain_number(None) == ""
+
+
+def test_a_single_dot_group_is_a_decimal_point_when_a_fraction_is_allowed():
+    from antq.core.vnformat import parse_number
+
+    assert parse_number("6.512", whole=False) == Decimal("6.512")
+    assert parse_number("4.500.000", whole=False) == Decimal("4500000")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
@@ -62,3 +62,32 @@ def parse_date(text: str) -> dt.date:
             parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
             return dt.date(parts["y"], parts["m"], parts["d"])
     raise ValueError(f"not a date: {text!r} (expected dd/mm/yyyy or yyyy-mm-dd)")
+
+
+_VN_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_VN_DECIMAL = re.compile(r"[+-]?\d+,\d+")
+
+
+def parse_number(text: str, *, whole: bool = True) -> Decimal:
+    """Read a number as officials type it: '4.500.000' (dots group thousands), '4,5' (comma
+    for decimals), or plain '6512' / '4.5'. A single dot group ('6.512') is read as thousands
+    when a whole number is expected (`whole`), as a decimal point otherwise.
+    InvalidOperation otherwise."""
+    raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    single_group = raw.count(".") == 1 and "," not in raw
+    if _VN_THOUSANDS.fullmatch(raw) and (whole or not single_group):
+        raw = raw.replace(".", "").replace(",", ".")
+    elif _VN_DECIMAL.fullmatch(raw):
+        raw = raw.replace(",", ".")
+    value = Decimal(raw)
+    if not value.is_finite():
+        raise InvalidOperation(text)
+    return value
+
+
+def plain_number(value: Decimal | int | None) -> str:
+    """A number for an input field: no grouping, no exponent, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return text

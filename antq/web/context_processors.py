@@ -14,7 +14,7 @@ _MODULES = [
     ("areas", _("Areas"), "areas:browser"),
     ("bodies", _("Bodies"), "web:bodies"),
     ("directives", _("Directives & plans"), "directives:documents"),
-    ("indicators", _("Indicators & data"), None),
+    ("indicators", _("Indicators & data"), "indicators:index"),
     ("grassroots", _("Grassroots models"), None),
     ("tips", _("Citizen tips"), None),
     ("inspections", _("Inspections"), None),

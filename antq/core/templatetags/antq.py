@@ -23,6 +23,14 @@ def vn_number(value, decimals: int = 0) -> str:
 
 
 @register.filter
+def plain_number(value) -> str:
+    """For an input's value: 4500000, never 4.500.000 (which would not read back)."""
+    from antq.core.vnformat import plain_number as _plain
+
+    return "" if value in (None, "") else _plain(value)
+
+
+@register.filter
 def vn_money(value) -> str:
     if value in (None, ""):
         return "—"

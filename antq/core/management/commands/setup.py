@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from antq.areas.management.commands.load_areas import load_areas
-from antq.indicators.services import catalogue_install
+from antq.indicators.services import catalogue_install, data_sets_install
 
 
 def run_setup(stdout, *, verbosity: int = 1) -> None:
@@ -18,6 +18,7 @@ def run_setup(stdout, *, verbosity: int = 1) -> None:
     load_areas(stdout, force=False, verbosity=verbosity)
     stdout.write("4/4 Danh mục chỉ tiêu chuẩn…")
     created, updated = catalogue_install()
+    data_sets_install()
     stdout.write(f"  {created} chỉ tiêu mới, {updated} cập nhật.")
 
 

@@ -1,0 +1,132 @@
+"""Reads for data entry, approval, completeness and the audit trail of a value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from antq.accounts.selectors import Action, user_scope_area_ids_any_time
+from antq.areas.models import Area
+from antq.areas.selectors import area_subtree
+from antq.indicators.models import (
+    DataSet,
+    DataValue,
+    DataValueChange,
+    Indicator,
+    Submission,
+    ValidationRule,
+)
+from antq.indicators.periods import Period
+
+
+@dataclass(frozen=True)
+class Window:
+    opens_on: dt.date
+    due_on: dt.date  # timely submission
+    expires_on: dt.date  # after this, late entry needs an approver
+    expired: bool
+    late: bool
+
+
+def entry_window(data_set: DataSet, period: Period, today: dt.date) -> Window:
+    start, end = period.start(data_set.calendar), period.end(data_set.calendar)
+    due = end + dt.timedelta(days=data_set.close_days)
+    expires = end + dt.timedelta(days=max(data_set.expiry_days, data_set.close_days))
+    return Window(start, due, expires, expired=today > expires, late=today > due)
+
+
+def rule_violations(values: dict[str, Decimal]) -> dict[str, str]:
+    """{indicator code: message} for each rule the values break (both sides marked)."""
+    out: dict[str, str] = {}
+    for rule in ValidationRule.objects.select_related("left", "right"):
+        if not rule.holds(values.get(rule.left.code), values.get(rule.right.code)):
+            out.setdefault(rule.left.code, rule.message)
+            out.setdefault(rule.right.code, rule.message)
+    return out
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    value: Decimal | None
+    previous: Decimal | None
+    comment: str
+
+
+def entry_form(data_set: DataSet, area: Area, period: Period) -> list[Cell]:
+    """The form's cells with the previous period's value beside each (two queries)."""
+    indicators = list(data_set.indicators.order_by("code"))
+    prev = period.shift(-1).code
+    rows = DataValue.objects.filter(
+        area=area, period__in=[period.code, prev], indicator__in=indicators
+    )
+    now = {(v.indicator_id): v for v in rows if v.period == period.code}
+    before = {(v.indicator_id): v.value for v in rows if v.period == prev}
+    return [
+        Cell(
+            i,
+            now[i.pk].value if i.pk in now else None,
+            before.get(i.pk),
+            now[i.pk].comment if i.pk in now else "",
+        )
+        for i in indicators
+    ]
+
+
+def submission_of(data_set: DataSet, area: Area, period: Period) -> Submission | None:
+    return Submission.objects.filter(data_set=data_set, area=area, period=period.code).first()
+
+
+def approval_inbox(user) -> QuerySet[Submission]:
+    qs = Submission.objects.filter(status="submitted").select_related(
+        "data_set", "area", "submitted_by"
+    )
+    if not user.is_superuser:
+        qs = qs.filter(area_id__in=user_scope_area_ids_any_time(user, Action.APPROVE))
+    return qs.order_by("submitted_at")
+
+
+@dataclass(frozen=True)
+class Completeness:
+    area: Area
+    expected: int
+    submitted: int
+    on_time: int
+
+    @property
+    def rate(self) -> float:
+        return self.submitted / self.expected if self.expected else 0.0
+
+
+def completeness(data_set: DataSet, parent: Area, period: Period) -> Completeness:
+    """Reports expected (units of the form's level under the parent in that period) vs
+    submitted or approved, and how many arrived by the due date."""
+    start = period.start(data_set.calendar)
+    units = area_subtree(parent, start, level=data_set.level, include_self=True)
+    subs = Submission.objects.filter(
+        data_set=data_set, period=period.code, area__in=units, status__in=("submitted", "approved")
+    ).values_list("submitted_at", flat=True)
+    due = entry_window(data_set, period, start).due_on
+    submitted = list(subs)
+    on_time = sum(1 for at in submitted if at and timezone.localtime(at).date() <= due)
+    return Completeness(parent, units.count(), len(submitted), on_time)
+
+
+def value_history(indicator: Indicator, area: Area, period: str) -> QuerySet[DataValueChange]:
+    return DataValueChange.objects.filter(
+        indicator=indicator, area=area, period=period
+    ).select_related("changed_by")
+
+
+def entry_areas(user, level: str, on: dt.date) -> QuerySet[Area]:
+    """The units a user may enter data for, at a level, on a date."""
+    qs = Area.objects.filter(level=level, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+    if not user.is_superuser:
+        qs = qs.filter(pk__in=user_scope_area_ids_any_time(user, Action.ENTER))
+    return qs.order_by("code")

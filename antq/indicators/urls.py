@@ -1,0 +1,15 @@
+from django.urls import path
+
+from antq.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("results/", views.dashboard, name="dashboard"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<int:pk>/", views.decide, name="decide"),
+    path("entry/<slug:ds>/<str:area_code>/<str:period_code>/", views.entry, name="entry"),
+    path("entry/<slug:ds>/<str:area_code>/<str:period_code>/submit/", views.submit, name="submit"),
+    path("history/<str:code>/<str:area_code>/<str:period_code>/", views.history, name="history"),
+]

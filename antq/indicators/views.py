@@ -1,0 +1,357 @@
+"""Pages for data entry, approval, results and completeness."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from antq.accounts.selectors import Action, user_can, user_scope_roots
+from antq.areas.models import Area
+from antq.areas.selectors import area_by_code, area_children
+from antq.core.vnformat import parse_date
+from antq.indicators import engine, selectors, services
+from antq.indicators.models import DataSet, Indicator, Submission
+from antq.indicators.periods import PeriodError, parse_period, period_of
+
+
+def _area_for_period(code: str, period, calendar: str) -> Area:
+    try:
+        return area_by_code(code, period.start(calendar))
+    except Area.DoesNotExist:
+        raise Http404(_("No area had that code in that period.")) from None
+
+
+def _period(code: str):
+    try:
+        return parse_period(code)
+    except PeriodError:
+        raise Http404(_("Not a period.")) from None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    data_sets = list(DataSet.objects.order_by("name"))
+    data_set = next(
+        (d for d in data_sets if d.code == request.GET.get("ds")),
+        data_sets[0] if data_sets else None,
+    )
+    today = timezone.localdate()
+    areas, period = [], None
+    if data_set is not None:
+        default = period_of(today, data_set.period_type, data_set.calendar).shift(-1)
+        try:
+            period = (
+                parse_period(request.GET.get("period", ""))
+                if request.GET.get("period")
+                else default
+            )
+        except PeriodError:
+            period = default
+            messages.error(
+                request,
+                _("“%(value)s” is not a period.") % {"value": request.GET.get("period", "")[:20]},
+            )
+        areas = list(
+            selectors.entry_areas(request.user, data_set.level, period.start(data_set.calendar))[
+                :500
+            ]
+        )
+        subs = {
+            s.area_id: s
+            for s in Submission.objects.filter(
+                data_set=data_set, period=period.code, area__in=areas
+            )
+        }
+        areas = [(a, subs.get(a.pk)) for a in areas]
+    return render(
+        request,
+        "indicators/index.html",
+        {
+            "data_sets": data_sets,
+            "data_set": data_set,
+            "period": period,
+            "areas": areas,
+            "may_approve": bool(user_scope_roots(request.user, Action.APPROVE))
+            or request.user.is_superuser,
+        },
+    )
+
+
+def _entry_context(request, data_set, area, period, errors=None, values=None):
+    cells = selectors.entry_form(data_set, area, period)
+    sub = selectors.submission_of(data_set, area, period)
+    window = selectors.entry_window(data_set, period, timezone.localdate())
+    return {
+        "data_set": data_set,
+        "area": area,
+        "period": period,
+        "cells": cells,
+        "submission": sub,
+        "window": window,
+        "errors": errors or {},
+        "posted": values or {},
+        "locked": bool(sub and sub.status in ("submitted", "approved")),
+        "may_approve": user_can(
+            request.user, Action.APPROVE, area=area, on=period.start(data_set.calendar)
+        ),
+        "previous": period.shift(-1),
+    }
+
+
+@login_required
+def entry(request: HttpRequest, ds: str, area_code: str, period_code: str) -> HttpResponse:
+    data_set = get_object_or_404(DataSet, code=ds)
+    period = _period(period_code)
+    area = _area_for_period(area_code, period, data_set.calendar)
+    on = period.start(data_set.calendar)
+    if not user_can(request.user, Action.VIEW, area=area, on=on):
+        raise Http404(_("No such form, or you may not see it."))
+    if request.method == "POST":
+        if not user_can(request.user, Action.ENTER, area=area, on=on):
+            raise PermissionDenied(_("You may not enter data for this area."))
+        codes = set(data_set.indicators.values_list("code", flat=True))
+        values = {c: request.POST[f"v-{c}"] for c in codes if f"v-{c}" in request.POST}
+        comments = {c: request.POST.get(f"c-{c}", "") for c in values}
+        try:
+            services.entry_save(
+                data_set=data_set,
+                area=area,
+                period=period.code,
+                values=values,
+                comments=comments,
+                actor=request.user,
+            )
+        except services.EntryErrors as exc:
+            context = _entry_context(request, data_set, area, period, exc.errors, values)
+            if request.headers.get("HX-Request"):
+                return render(request, "indicators/_entry_status.html", context, status=422)
+            return render(request, "indicators/entry.html", context, status=400)
+        if request.headers.get("HX-Request"):
+            return render(
+                request,
+                "indicators/_entry_status.html",
+                {**_entry_context(request, data_set, area, period), "saved": True},
+            )
+        messages.success(request, _("Saved."))
+        return redirect(request.path)
+    return render(request, "indicators/entry.html", _entry_context(request, data_set, area, period))
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, ds: str, area_code: str, period_code: str) -> HttpResponse:
+    data_set = get_object_or_404(DataSet, code=ds)
+    period = _period(period_code)
+    area = _area_for_period(area_code, period, data_set.calendar)
+    if not user_can(request.user, Action.ENTER, area=area, on=period.start(data_set.calendar)):
+        raise PermissionDenied
+    try:
+        services.submission_submit(
+            data_set=data_set, area=area, period=period.code, actor=request.user
+        )
+    except services.EntryErrors as exc:
+        for message in exc.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Submitted for approval."))
+    return redirect("indicators:entry", ds=ds, area_code=area_code, period_code=period.code)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "indicators/approvals.html", {"items": selectors.approval_inbox(request.user)}
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = get_object_or_404(Submission.objects.select_related("data_set", "area"), pk=pk)
+    period = _period(sub.period)
+    if not user_can(
+        request.user, Action.APPROVE, area=sub.area, on=period.start(sub.data_set.calendar)
+    ):
+        raise Http404
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.submission_decide(
+            submission=sub,
+            approve=approve,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except services.EntryErrors as exc:
+        for message in exc.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Approved: the data is locked.") if approve else _("Returned to the reporting unit."),
+        )
+    return redirect("indicators:approvals")
+
+
+@login_required
+def history(request: HttpRequest, code: str, area_code: str, period_code: str) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, code=code)
+    period = _period(period_code)
+    area = _area_for_period(area_code, period, "gregorian")
+    if not user_can(request.user, Action.VIEW, area=area, on=period.start("gregorian")):
+        raise Http404
+    return render(
+        request,
+        "indicators/history.html",
+        {
+            "indicator": indicator,
+            "area": area,
+            "period": period,
+            "changes": selectors.value_history(indicator, area, period.code),
+        },
+    )
+
+
+def _default_area(user) -> str:
+    roots = user_scope_roots(user, Action.VIEW)
+    if roots:
+        return Area.objects.filter(pk=roots[0]).values_list("code", flat=True).first() or "20"
+    return "20"
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    q = request.GET
+    today = timezone.localdate()
+    all_indicators = list(Indicator.objects.order_by("code"))
+    chosen = [i for i in all_indicators if i.code in q.getlist("indicator")] or [
+        i for i in all_indicators if i.code == "MEDIA_ITEMS"
+    ]
+    mode = q.get("mode", "historic") if q.get("mode") in ("historic", "current") else "historic"
+    area_code = (q.get("area") or _default_area(request.user)).strip()
+    start_code, end_code = q.get("start", "2019"), q.get("end", "2022")
+    error, result, area = None, None, None
+    try:
+        on = parse_date(q["on"]) if q.get("on") else today
+        start, end = parse_period(start_code), parse_period(end_code)
+        area = area_by_code(area_code, on)
+        if not user_can(request.user, Action.VIEW, area=area, on=on):
+            raise PermissionDenied(_("This area is outside your scope."))
+        by_time = q.get("time") if q.get("time") in ("year", "quarter", "month") else "year"
+        result = engine.analytics(
+            indicators=chosen,
+            area=area,
+            start=start,
+            end=end,
+            on=on,
+            by_area=True,
+            by_time=by_time,
+            mode=mode,
+        )
+    except (ValueError, PeriodError) as exc:
+        error = str(exc)
+    except Area.DoesNotExist:
+        error = _("No area had the code %(code)s on that date.") % {"code": area_code[:20]}
+    table, periods, chart = [], [], []
+    if result is not None:
+        periods = sorted({r.period for r in result.rows})
+        names = dict(
+            Area.objects.filter(code__in={r.area for r in result.rows}).values_list("code", "name")
+        )
+        grid: dict[str, dict[str, float]] = {}
+        for r in result.rows:
+            grid.setdefault(r.area, {}).setdefault(r.period, 0)
+            grid[r.area][r.period] += r.value
+        for code in sorted(grid):
+            row_total = sum(grid[code].values())
+            table.append(
+                {
+                    "code": code,
+                    "name": names.get(code, code),
+                    "cells": [grid[code].get(p, 0) for p in periods],
+                    "total": row_total,
+                }
+            )
+        top = max((t["total"] for t in table), default=0) or 1
+        chart = [
+            {
+                "name": t["name"],
+                "width": round(440 * float(t["total"]) / float(top), 1),
+                "total": t["total"],
+                "y": 24 * n,
+                "text_y": 24 * n + 13,
+            }
+            for n, t in enumerate(table)
+        ]
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "indicators": all_indicators,
+            "chosen": {i.code for i in chosen},
+            "mode": mode,
+            "area": area,
+            "area_code": area_code,
+            "start": start_code,
+            "end": end_code,
+            "error": error,
+            "result": result,
+            "table": table,
+            "periods": periods,
+            "chart": chart,
+            "chart_height": 24 * len(chart) + 4,
+            "period_totals": [sum(t["cells"][n] for t in table) for n in range(len(periods))],
+            "query": request.GET.urlencode(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    data_sets = list(DataSet.objects.order_by("name"))
+    data_set = next(
+        (d for d in data_sets if d.code == request.GET.get("ds")),
+        data_sets[0] if data_sets else None,
+    )
+    if data_set is None:
+        return render(request, "indicators/completeness.html", {"rows": []})
+    today = timezone.localdate()
+    try:
+        period = parse_period(
+            request.GET.get("period")
+            or period_of(today, data_set.period_type, data_set.calendar).shift(-1).code
+        )
+        area = area_by_code(
+            request.GET.get("area") or _default_area(request.user), period.start(data_set.calendar)
+        )
+    except (PeriodError, Area.DoesNotExist):
+        raise Http404(_("No such area or period.")) from None
+    if not user_can(request.user, Action.VIEW, area=area, on=period.start(data_set.calendar)):
+        raise PermissionDenied
+    children = list(area_children(area, period.start(data_set.calendar))) or [area]
+    rows = [selectors.completeness(data_set, child, period) for child in children]
+    return render(
+        request,
+        "indicators/completeness.html",
+        {
+            "data_sets": data_sets,
+            "data_set": data_set,
+            "period": period,
+            "area": area,
+            "rows": rows,
+        },
+    )
+
+
+def entry_url(data_set: DataSet, area: Area, period) -> str:
+    return reverse(
+        "indicators:entry",
+        kwargs={"ds": data_set.code, "area_code": area.code, "period_code": period.code},
+    )

@@ -1,0 +1,196 @@
+"""Data entry, submission, approval and the results pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from antq.accounts.models import Role
+from antq.accounts.services import membership_grant, user_create
+from antq.core.models import AuditEvent
+from antq.indicators.models import DataSet, DataValue, Submission
+from antq.indicators.services import catalogue_install, data_sets_install
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+DS = "phong-trao-hang-thang"
+
+
+@pytest.fixture
+def form(people):
+    catalogue_install()
+    data_sets_install()
+    period = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y%m")
+    return people, f"/data/entry/{DS}/06124/{period}/", period
+
+
+def test_an_official_saves_a_cell_without_reloading(client, form):
+    people, url, period = form
+    client.force_login(people.official)
+    response = client.post(
+        url, {"v-MEDIA_ITEMS": "4.512", "c-MEDIA_ITEMS": "báo, đài"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'data-testid="entry-saved"' in response.content.decode()
+    value = DataValue.objects.get(indicator__code="MEDIA_ITEMS", period=period)
+    assert value.value == 4512 and value.comment == "báo, đài" and value.source == "entered"
+    page = client.get(url).content.decode()
+    assert 'value="4512"' in page
+
+
+def test_a_cross_indicator_rule_is_shown_on_the_cell_and_nothing_is_saved(client, form):
+    people, url, _period = form
+    client.force_login(people.official)
+    response = client.post(
+        url, {"v-TIPS_RECEIVED": "3", "v-TIPS_VALUABLE": "5"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert "không được lớn hơn" in response.content.decode()
+    assert not DataValue.objects.exists()
+
+
+def test_a_bad_number_is_refused_in_vietnamese(client, form):
+    people, url, _period = form
+    client.force_login(people.official)
+    response = client.post(url, {"v-MEDIA_ITEMS": "mười"})
+    assert response.status_code == 400 and "không phải là số" in response.content.decode()
+
+
+def test_another_communes_official_cannot_see_or_enter(client, form):
+    people, url, _period = form
+    client.force_login(people.outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"v-MEDIA_ITEMS": "1"}).status_code == 404
+    client.force_login(people.colleague)  # a viewer of the commune
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"v-MEDIA_ITEMS": "1"}).status_code == 403
+    assert not DataValue.objects.exists()
+
+
+def test_submit_approve_locks_and_return_unlocks(client, form):
+    people, url, period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    sub = Submission.objects.get(period=period)
+    assert sub.status == "submitted"
+    response = client.post(url, {"v-MEDIA_ITEMS": "8"})
+    assert response.status_code == 400  # locked while waiting
+    client.force_login(people.manager)
+    inbox = client.get("/data/approvals/").content.decode()
+    assert "Xã Na Sầm" in inbox
+    client.post(f"/data/approvals/{sub.pk}/", {"decision": "return", "reason": ""})
+    sub.refresh_from_db()
+    assert sub.status == "submitted"  # a return needs a reason
+    client.post(
+        f"/data/approvals/{sub.pk}/", {"decision": "return", "reason": "Kiểm tra lại số tin bài"}
+    )
+    sub.refresh_from_db()
+    assert sub.status == "returned" and sub.return_reason == "Kiểm tra lại số tin bài"
+    client.force_login(people.official)
+    assert client.post(url, {"v-MEDIA_ITEMS": "8"}).status_code == 302
+    client.post(url + "submit/")
+    client.force_login(people.manager)
+    client.post(f"/data/approvals/{sub.pk}/", {"decision": "approve"})
+    sub.refresh_from_db()
+    assert sub.status == "approved"
+    assert AuditEvent.objects.filter(action="indicators.approve").exists()
+    # approved data is locked for every path, imports included
+    from antq.indicators.services import ValueErrors, ValueInput, values_save
+
+    with pytest.raises(ValueErrors) as caught:
+        values_save([ValueInput("MEDIA_ITEMS", "06124", period, 9, where="line 2")], actor=None)
+    assert "line 2" in caught.value.problems[0]
+    assert DataValue.objects.get(period=period).value == 8
+
+
+def test_an_official_cannot_approve(client, form):
+    people, url, period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    sub = Submission.objects.get(period=period)
+    assert client.post(f"/data/approvals/{sub.pk}/", {"decision": "approve"}).status_code == 404
+    sub.refresh_from_db()
+    assert sub.status == "submitted"
+
+
+def test_late_entry_needs_an_approver(client, form):
+    people, _url, _period = form
+    url = f"/data/entry/{DS}/06124/202507/"  # long closed
+    client.force_login(people.official)
+    response = client.post(url, {"v-MEDIA_ITEMS": "1"})
+    assert response.status_code == 400 and not DataValue.objects.exists()
+    approver = user_create(username="duyet", password=PASSWORD)
+    membership_grant(
+        user=approver, body=people.na_sam, role=Role.MANAGER, valid_from=dt.date(2025, 7, 1)
+    )
+    client.force_login(approver)
+    assert client.post(url, {"v-MEDIA_ITEMS": "1"}).status_code == 302
+    assert DataValue.objects.filter(period="202507").exists()
+
+
+def test_the_results_page_shows_the_totals_in_both_modes(client, form):
+    from antq.indicators.services import ValueInput, values_save
+
+    people, _url, _period = form
+    values_save(
+        [
+            ValueInput("MEDIA_ITEMS", "06157", "201903", 5),
+            ValueInput("MEDIA_ITEMS", "06172", "202206", 10),
+        ],
+        actor=None,
+    )
+    client.force_login(people.manager)
+    for mode in ("historic", "current"):
+        html = client.get(
+            f"/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019&end=2022&mode={mode}"
+        ).content.decode()
+        assert 'data-testid="dashboard-total">15<' in html
+    historic = client.get(
+        "/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019&end=2022&mode=historic"
+    ).content.decode()
+    assert "Huyện Văn Lãng" in historic
+    current = client.get(
+        "/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019&end=2022&mode=current"
+    ).content.decode()
+    assert (
+        "Xã Na Sầm" in current
+        and "Huyện Văn Lãng" not in current.split('data-testid="dashboard-table"')[1]
+    )
+    bad = client.get("/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019Q9&end=2022")
+    assert bad.status_code == 400 and 'data-testid="dashboard-error"' in bad.content.decode()
+    client.force_login(people.official)
+    assert (
+        client.get("/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019&end=2022").status_code
+        == 403
+    )
+
+
+def test_completeness_counts_expected_and_submitted_reports(client, form):
+    people, url, period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    client.force_login(people.manager)
+    html = client.get(f"/data/completeness/?ds={DS}&area=20&period={period}").content.decode()
+    assert 'data-testid="completeness"' in html and "Xã Na Sầm" in html
+    ds = DataSet.objects.get(code=DS)
+    from antq.areas.selectors import area_by_code
+    from antq.indicators.periods import parse_period
+    from antq.indicators.selectors import completeness
+
+    result = completeness(ds, area_by_code("20", timezone.localdate()), parse_period(period))
+    due = parse_period(period).end() + dt.timedelta(days=ds.close_days)
+    assert (result.expected, result.submitted) == (65, 1)
+    assert result.on_time == (1 if timezone.localdate() <= due else 0)
+
+
+def test_the_history_of_a_value_lists_its_changes(client, form):
+    people, url, period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url, {"v-MEDIA_ITEMS": "9"})
+    html = client.get(f"/data/history/MEDIA_ITEMS/06124/{period}/").content.decode()
+    assert html.count("<tr>") >= 3 and ">9<" in html
