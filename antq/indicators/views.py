@@ -16,9 +16,9 @@ from antq.accounts.selectors import Action, user_can, user_scope_roots
 from antq.areas.models import Area
 from antq.areas.selectors import area_by_code, area_children
 from antq.core.vnformat import parse_date
-from antq.indicators import engine, selectors, services
+from antq.indicators import engine, selectors, services, xlsx
 from antq.indicators.models import DataSet, Indicator, Submission
-from antq.indicators.periods import PeriodError, parse_period, period_of
+from antq.indicators.periods import PeriodError, parse_period, period_of, periods_between
 
 
 def _area_for_period(code: str, period, calendar: str) -> Area:
@@ -355,3 +355,110 @@ def entry_url(data_set: DataSet, area: Area, period) -> str:
         "indicators:entry",
         kwargs={"ds": data_set.code, "area_code": area.code, "period_code": period.code},
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    """The Excel entry template of a form for an area and a range of periods."""
+    data_set = get_object_or_404(DataSet, code=request.GET.get("ds", ""))
+    try:
+        periods = periods_between(
+            request.GET.get("start", ""), request.GET.get("end", ""), data_set.period_type
+        )
+        area = area_by_code(request.GET.get("area", ""), periods[0].start(data_set.calendar))
+    except (PeriodError, IndexError, Area.DoesNotExist):
+        messages.error(request, _("Choose an area and a range of periods of the form's kind."))
+        return redirect(reverse("indicators:index") + f"?ds={data_set.code}")
+    if not user_can(request.user, Action.VIEW, area=area, on=periods[0].start(data_set.calendar)):
+        raise Http404
+    try:
+        content = xlsx.template_workbook(data_set, area, periods)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("indicators:index") + f"?ds={data_set.code}")
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"antq-{data_set.code}-{area.code}-{periods[0].code}-{periods[-1].code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def template_upload(request: HttpRequest) -> HttpResponse:
+    """Import a filled template, all or nothing; every problem located by its cell."""
+    data_set = get_object_or_404(DataSet, code=request.POST.get("ds") or request.GET.get("ds", ""))
+    context = {"data_set": data_set, "problems": [], "counts": None}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["problems"] = [_("Choose the filled template to upload.")]
+            status = 400
+        elif upload.size > 25 * 1024 * 1024:
+            context["problems"] = [_("The file is larger than 25 MB; split it by area or period.")]
+            status = 400
+        else:
+            try:
+                context["counts"] = xlsx.import_workbook(
+                    upload.read(),
+                    upload.name or "upload.xlsx",
+                    request.user,
+                    reason=_("Imported from an Excel template"),
+                    data_set=data_set,
+                    calendar=data_set.calendar,
+                )
+            except services.ValueErrors as exc:
+                context["problems"] = exc.problems
+                status = 400
+    template = (
+        "indicators/_import_result.html"
+        if request.headers.get("HX-Request")
+        else "indicators/import.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@login_required
+def results_download(request: HttpRequest) -> HttpResponse:
+    q = request.GET
+    indicators = list(Indicator.objects.filter(code__in=q.getlist("indicator"))) or list(
+        Indicator.objects.filter(code="MEDIA_ITEMS")
+    )
+    try:
+        on = parse_date(q["on"]) if q.get("on") else timezone.localdate()
+        start, end = parse_period(q.get("start", "2019")), parse_period(q.get("end", "2022"))
+        area = area_by_code(q.get("area", "20"), on)
+    except (ValueError, PeriodError, Area.DoesNotExist):
+        raise Http404(_("No such area or period.")) from None
+    if not user_can(request.user, Action.VIEW, area=area, on=on):
+        raise PermissionDenied
+    mode = q.get("mode") if q.get("mode") in ("historic", "current") else "historic"
+    try:
+        result = engine.analytics(
+            indicators=indicators,
+            area=area,
+            start=start,
+            end=end,
+            on=on,
+            by_area=True,
+            by_time="year",
+            mode=mode,
+        )
+    except engine.AnalyticsError as exc:
+        raise Http404(str(exc)) from None
+    names = dict(
+        Area.objects.filter(code__in={r.area for r in result.rows}).values_list("code", "name")
+    )
+    content = xlsx.results_workbook(
+        result,
+        title=f"{area.name}, {start.code}–{end.code}",
+        indicators={i.code: i for i in indicators},
+        area_names=names,
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="antq-ket-qua-{area.code}-{start.code}-{end.code}.xlsx"'
+    )
+    return response

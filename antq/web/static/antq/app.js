@@ -5,3 +5,11 @@ document.addEventListener("DOMContentLoaded", () => {
     el.addEventListener("change", () => el.form.requestSubmit());
   });
 });
+
+// Upload progress for forms that carry a <progress class="upload-progress"> (htmx uploads).
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const bar = event.target.querySelector && event.target.querySelector("progress.upload-progress");
+  if (bar && event.detail.lengthComputable) {
+    bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+  }
+});
