@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antq.accounts.models import Body
-from antq.accounts.selectors import Action, user_can, user_scope_roots
 from antq.core.api import APIError
 from antq.directives import selectors, services
 from antq.directives.models import (
@@ -149,12 +148,7 @@ class DocumentListView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         issuer = v.get("issuer")
-        allowed = request.user.is_superuser or (
-            user_can(request.user, Action.MANAGE, body=issuer)
-            if issuer
-            else bool(user_scope_roots(request.user, Action.MANAGE))
-        )
-        if not allowed:
+        if not selectors.user_may_manage(request.user, None, issuer=issuer):
             raise APIError(
                 _("You may not register documents for this issuer."),
                 code="permission_denied",
@@ -220,10 +214,7 @@ class DocumentLinkView(APIView):
         data = LinkInput(data=request.data)
         data.is_valid(raise_exception=True)
         target = selectors.document_for_user(request.user, data.validated_data["target"])
-        if not request.user.is_superuser and not (
-            doc.issuer_id
-            and user_can(request.user, Action.MANAGE, body=doc.issuer, on=doc.issued_on)
-        ):
+        if not selectors.user_may_manage(request.user, doc):
             raise APIError(
                 _("You may not change this document."), code="permission_denied", status_code=403
             )
@@ -287,10 +278,7 @@ class PlanTasksView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         plan = selectors.document_for_user(request.user, pk)
-        if not request.user.is_superuser and not (
-            plan.issuer_id
-            and user_can(request.user, Action.MANAGE, body=plan.issuer, on=plan.issued_on)
-        ):
+        if not selectors.user_may_manage(request.user, plan):
             raise APIError(
                 _("You may not change this plan."), code="permission_denied", status_code=403
             )
@@ -321,10 +309,7 @@ class PlanSendView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         plan = selectors.document_for_user(request.user, pk)
-        if not request.user.is_superuser and not (
-            plan.issuer_id
-            and user_can(request.user, Action.MANAGE, body=plan.issuer, on=plan.issued_on)
-        ):
+        if not selectors.user_may_manage(request.user, plan):
             raise APIError(
                 _("You may not send this plan."), code="permission_denied", status_code=403
             )

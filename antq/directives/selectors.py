@@ -12,10 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antq.accounts.models import Body, Membership, Role, User
-from antq.accounts.selectors import Action, user_scope_area_ids_any_time
+from antq.accounts.selectors import (
+    Action,
+    user_can,
+    user_scope_area_ids_any_time,
+    user_scope_roots,
+)
 from antq.areas.models import Level
 from antq.directives.models import Assignment, Document, DocumentLink, ProgressReport, Task
 from antq.directives.status import Judgement, Report, Status, derive_status
+from antq.directives.symbols import normalise_symbol
 
 STATUS_LABELS = {
     Status.NOT_STARTED: _("Not started"),
@@ -48,6 +54,34 @@ def documents_visible_to(user: User) -> QuerySet[Document]:
         | Q(issuer__area__level=Level.NATION)
         | Q(issuer__area_id__in=scope)
         | Exists(sent_to_scope)
+    )
+
+
+def user_may_register(user: User) -> bool:
+    """Managers and administrators register documents."""
+    return user.is_superuser or bool(user_scope_roots(user, Action.MANAGE))
+
+
+def user_may_manage(user: User, doc: Document, *, issuer: Body | None = None) -> bool:
+    """May the user change this document (links, tasks, sending) — or register one for
+    `issuer`? Managing rights over the issuer's area are needed; a document of an
+    unregistered issuer needs a managing role anywhere."""
+    if user.is_superuser:
+        return True
+    body = issuer if issuer is not None else doc.issuer if doc is not None else None
+    if body is None:
+        return user_may_register(user)
+    on = doc.issued_on if doc is not None and doc.issued_on else None
+    return user_can(user, Action.MANAGE, body=body, on=on)
+
+
+def document_by_symbol(user: User, text: str) -> Document | None:
+    """The registered document the user may see with this symbol (complete ones first)."""
+    symbol = normalise_symbol(text)
+    if symbol is None:
+        return None
+    return (
+        documents_visible_to(user).filter(symbol=symbol).order_by("is_stub", "-issued_on").first()
     )
 
 

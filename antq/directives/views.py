@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from antq.accounts.selectors import Action, user_can, user_scope_roots
+from antq.accounts.selectors import Action
 from antq.core.vnformat import parse_date
 from antq.directives import selectors, services
 from antq.directives.forms import (
@@ -31,18 +31,6 @@ from antq.directives.forms import (
 from antq.directives.models import Document, DocumentKind
 from antq.directives.selectors import STATUS_LABELS, STATUS_ORDER
 from antq.directives.symbols import normalise_symbol, parse_references
-
-
-def _may_register(user) -> bool:
-    return user.is_superuser or bool(user_scope_roots(user, Action.MANAGE))
-
-
-def _may_manage(user, doc: Document) -> bool:
-    if user.is_superuser:
-        return True
-    if doc.issuer_id is None:
-        return _may_register(user)
-    return user_can(user, Action.MANAGE, body=doc.issuer, on=doc.issued_on or None)
 
 
 @login_required
@@ -64,7 +52,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "kind": kind,
             "kinds": DocumentKind.choices,
-            "may_register": _may_register(request.user),
+            "may_register": selectors.user_may_register(request.user),
         },
     )
 
@@ -83,7 +71,7 @@ def _scoped_issuers(user):
 
 @login_required
 def document_create(request: HttpRequest) -> HttpResponse:
-    if not _may_register(request.user):
+    if not selectors.user_may_register(request.user):
         raise PermissionDenied(_("Only managers register documents."))
     form = DocumentForm(request.POST or None, request.FILES or None, initial={"status": "in_force"})
     form.fields["issuer"].queryset = _scoped_issuers(request.user)
@@ -144,7 +132,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "down": tree["down"],
             "citations": selectors.document_citations(request.user, doc),
             "tasks": list(selectors.plan_tasks(doc)),
-            "may_manage": _may_manage(request.user, doc),
+            "may_manage": selectors.user_may_manage(request.user, doc),
             "link_form": LinkForm(),
             "task_form": TaskForm(initial={"recurrence": "once"}),
             "send_form": SendForm(initial={"sent_on": doc.issued_on}),
@@ -176,19 +164,11 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def document_add_link(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_for_user(request.user, pk)
-    if not _may_manage(request.user, doc):
+    if not selectors.user_may_manage(request.user, doc):
         raise PermissionDenied
     form = LinkForm(request.POST)
     if form.is_valid():
-        symbol = normalise_symbol(form.cleaned_data["target_symbol"])
-        target = (
-            selectors.documents_visible_to(request.user)
-            .filter(symbol=symbol)
-            .order_by("is_stub", "-issued_on")
-            .first()
-            if symbol
-            else None
-        )
+        target = selectors.document_by_symbol(request.user, form.cleaned_data["target_symbol"])
         if target is None:
             messages.error(
                 request,
@@ -212,7 +192,7 @@ def document_add_link(request: HttpRequest, pk: int) -> HttpResponse:
 def document_parse(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the citations found in a pasted text, each marked known or new (htmx fragment)."""
     doc = selectors.document_for_user(request.user, pk)
-    if not _may_manage(request.user, doc):
+    if not selectors.user_may_manage(request.user, doc):
         raise PermissionDenied
     form = ParseForm(request.POST)
     refs = parse_references(form.data.get("text", "")[:500_000]) if form.is_valid() else []
@@ -239,7 +219,7 @@ def document_parse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_link_citations(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_for_user(request.user, pk)
-    if not _may_manage(request.user, doc):
+    if not selectors.user_may_manage(request.user, doc):
         raise PermissionDenied
     chosen = set(request.POST.getlist("symbol"))
     refs = [
@@ -262,7 +242,7 @@ def document_link_citations(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_add_task(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.document_for_user(request.user, pk)
-    if not _may_manage(request.user, plan):
+    if not selectors.user_may_manage(request.user, plan):
         raise PermissionDenied
     form = TaskForm(request.POST or None, initial={"recurrence": "once"})
     if request.method == "POST" and form.is_valid():
@@ -286,7 +266,7 @@ def plan_add_task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_send(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.document_for_user(request.user, pk)
-    if not _may_manage(request.user, plan):
+    if not selectors.user_may_manage(request.user, plan):
         raise PermissionDenied
     form = SendForm(request.POST)
     if form.is_valid():
@@ -371,15 +351,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             evidence = None
             if data["evidence_symbol"]:
-                symbol = normalise_symbol(data["evidence_symbol"])
-                evidence = (
-                    selectors.documents_visible_to(request.user)
-                    .filter(symbol=symbol)
-                    .order_by("is_stub", "-issued_on")
-                    .first()
-                    if symbol
-                    else None
-                )
+                evidence = selectors.document_by_symbol(request.user, data["evidence_symbol"])
                 if evidence is None:
                     form.add_error(
                         "evidence_symbol",

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from antq.accounts.selectors import Action, user_can
 from antq.areas.api import area_on_or_404, parse_on
 from antq.core.api import APIError
-from antq.indicators import engine, services
+from antq.indicators import engine, selectors, services
 from antq.indicators.models import Indicator, TimeAggregation, Unit, ValueType
 from antq.indicators.periods import PERIOD_TYPES, PeriodError, parse_period
 
@@ -227,7 +227,7 @@ class BulkValuesView(APIView):
             for n, item in enumerate(data.validated_data["values"])
         ]
         # Scope: every area must be within the caller's reach for data entry.
-        denied = services.out_of_scope(request.user, items)
+        denied = selectors.out_of_scope(request.user, items)
         if denied:
             raise APIError(
                 _("Some areas are outside your scope."),

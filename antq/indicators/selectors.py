@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from antq.accounts.selectors import Action, user_scope_area_ids_any_time
+from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
 from antq.areas.models import Area
 from antq.areas.selectors import area_subtree
 from antq.indicators.models import (
@@ -20,7 +21,8 @@ from antq.indicators.models import (
     Submission,
     ValidationRule,
 )
-from antq.indicators.periods import Period
+from antq.indicators.periods import Period, PeriodError, parse_period
+from antq.indicators.services import ValueInput
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,28 @@ def entry_areas(user, level: str, on: dt.date) -> QuerySet[Area]:
     if not user.is_superuser:
         qs = qs.filter(pk__in=user_scope_area_ids_any_time(user, Action.ENTER))
     return qs.order_by("code")
+
+
+def out_of_scope(user, items: list[ValueInput], calendar: str = "gregorian") -> list[str]:
+    """Located messages for the items whose area the user may not enter data for."""
+    if getattr(user, "is_superuser", False):
+        return []
+    denied, seen = [], {}
+    for item in items:
+        try:
+            start = parse_period(str(item.period)).start(calendar)
+        except PeriodError:
+            continue  # reported by values_save
+        key = (str(item.area).strip(), start)
+        if key not in seen:
+            area = (
+                Area.objects.filter(code=key[0], valid_from__lte=start)
+                .exclude(valid_to__lt=start)
+                .first()
+            )
+            seen[key] = area is None or user_can(user, Action.ENTER, area=area, on=start)
+        if not seen[key]:
+            denied.append(
+                f"{item.where}: " + _("area %(code)s is outside your scope") % {"code": key[0]}
+            )
+    return denied

@@ -251,33 +251,6 @@ def values_save(
     }
 
 
-def out_of_scope(user: Any, items: list[ValueInput], calendar: str = "gregorian") -> list[str]:
-    """Located messages for the items whose area the user may not enter data for."""
-    from antq.accounts.selectors import Action, user_can
-
-    if getattr(user, "is_superuser", False):
-        return []
-    denied, seen = [], {}
-    for item in items:
-        try:
-            start = parse_period(str(item.period)).start(calendar)
-        except PeriodError:
-            continue  # reported by values_save
-        key = (str(item.area).strip(), start)
-        if key not in seen:
-            area = (
-                Area.objects.filter(code=key[0], valid_from__lte=start)
-                .exclude(valid_to__lt=start)
-                .first()
-            )
-            seen[key] = area is None or user_can(user, Action.ENTER, area=area, on=start)
-        if not seen[key]:
-            denied.append(
-                f"{item.where}: " + _("area %(code)s is outside your scope") % {"code": key[0]}
-            )
-    return denied
-
-
 # --- data sets, entry, submission and approval -------------------------------------------------
 
 STANDARD_DATA_SET = "phong-trao-hang-thang"

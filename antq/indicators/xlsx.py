@@ -58,7 +58,8 @@ from antq.indicators.models import (
     ValueType,
 )
 from antq.indicators.periods import Period, PeriodError, parse_period
-from antq.indicators.services import ValueErrors, ValueInput, out_of_scope, values_save
+from antq.indicators.selectors import out_of_scope
+from antq.indicators.services import ValueErrors, ValueInput, values_save
 
 __all__ = [
     "DATA_SHEET",
@@ -886,7 +887,7 @@ def import_workbook(
     nothing is saved then. A file with no value filled in is refused. Unknown indicator and
     area codes are reported at their own cell, value problems (values_save's) at the value
     cell. When ``actor`` is given (not None), each area must be within the actor's
-    scope for data entry (``services.out_of_scope``); None means a system import.
+    scope for data entry (``selectors.out_of_scope``); None means a system import.
 
     With ``data_set`` (the form the template was made for), its calendar is used, and each
     row must be one of its indicators, periods of its type, a unit at its level, and not in
