@@ -39,6 +39,16 @@ def postgres_url() -> str | None:
     return url if ok else None
 
 
+def pytest_suite(argv: list[str], env: dict[str, str]) -> int:
+    """Unit and integration tests on both cores, then the browser tests on their own (the
+    Playwright driver runs an event loop that Django's database calls must not share)."""
+    if argv:  # the caller chose what to run
+        return run([PY, "-m", "pytest", *argv], env)
+    first = run([PY, "-m", "pytest", "-n", "2", "--dist", "loadfile", "-m", "not browser"], env)
+    second = run([PY, "-m", "pytest", "-m", "browser"], env)
+    return first or second
+
+
 def main(argv: list[str]) -> int:
     failures: list[str] = []
     data_dir = tempfile.mkdtemp(prefix="antq-test-")
@@ -56,7 +66,7 @@ def main(argv: list[str]) -> int:
         failures.append("missing migrations")
 
     step("tests on SQLite")
-    if run([PY, "-m", "pytest", *argv], sqlite_env) != 0:
+    if pytest_suite(argv, sqlite_env) != 0:
         failures.append("tests on SQLite")
 
     step("tests on PostgreSQL")
@@ -71,7 +81,7 @@ def main(argv: list[str]) -> int:
             failures.append("PostgreSQL unavailable")
         else:
             print("SKIPPED: " + message)
-    elif run([PY, "-m", "pytest", *argv], {**base_env, "DATABASE_URL": url}) != 0:
+    elif pytest_suite(argv, {**base_env, "DATABASE_URL": url}) != 0:
         failures.append("tests on PostgreSQL")
 
     print()
