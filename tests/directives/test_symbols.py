@@ -24,19 +24,21 @@ from .corpus import CORPUS, Case
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The seed article as published, with the names of the people in it replaced by "[họ tên]":
+# people from the seed appear in antq only by title and body.
 SEED_ARTICLE = (
-    "Đồng chí Nguyễn Thái Học, Phó Trưởng Ban Nội chính làm việc với Tỉnh ủy Lạng Sơn về kết quả thực hiện Kết luận số 44-KL/TW của Ban Bí thư\n"
+    "Đồng chí [họ tên], Phó Trưởng Ban Nội chính làm việc với Tỉnh ủy Lạng Sơn về kết quả thực hiện Kết luận số 44-KL/TW của Ban Bí thư\n"
     "\n"
     "Thứ Hai, 13/03/2023, 15:11 [GMT+7]\n"
-    "\xa0\xa0\xa0\xa0Chiều 10/3, Đoàn kiểm tra của Ban Nội chính Trung ương do đồng chí Nguyễn Thái Học, Phó Trưởng Ban làm Trưởng đoàn làm việc với Tỉnh ủy Lạng Sơn về kết quả thực hiện Kết luận số 44-KL/TW của Ban Bí thư (khóa XII), ngày 22/01/2019 về tiếp tục đẩy mạnh thực hiện Chỉ thị số 09-CT/TW, ngày 01/12/2011 của Ban Bí thư (khoá XI) về tăng cường sự lãnh đạo của Đảng đối với phong trào toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới.\n"
+    "\xa0\xa0\xa0\xa0Chiều 10/3, Đoàn kiểm tra của Ban Nội chính Trung ương do đồng chí [họ tên], Phó Trưởng Ban làm Trưởng đoàn làm việc với Tỉnh ủy Lạng Sơn về kết quả thực hiện Kết luận số 44-KL/TW của Ban Bí thư (khóa XII), ngày 22/01/2019 về tiếp tục đẩy mạnh thực hiện Chỉ thị số 09-CT/TW, ngày 01/12/2011 của Ban Bí thư (khoá XI) về tăng cường sự lãnh đạo của Đảng đối với phong trào toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới.\n"
     "\xa0\n"
-    "\xa0\xa0\xa0\xa0Làm việc với Đoàn về phía tỉnh ủy Lạng Sơn có các đồng chí: Hoàng Văn Nghiệm, Phó Bí thư Thường trực Tỉnh ủy, Trưởng Đoàn đại biểu Quốc hội tỉnh; Đoàn Thu Hà, Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch Ủy ban nhân dân tỉnh; lãnh đạo một số ban, ngành của tỉnh.\n"
+    "\xa0\xa0\xa0\xa0Làm việc với Đoàn về phía tỉnh ủy Lạng Sơn có các đồng chí: [họ tên], Phó Bí thư Thường trực Tỉnh ủy, Trưởng Đoàn đại biểu Quốc hội tỉnh; [họ tên], Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch Ủy ban nhân dân tỉnh; lãnh đạo một số ban, ngành của tỉnh.\n"
     "\xa0\n"
-    "Đồng chí Nguyễn Thái Học, Phó Trưởng Ban Nội chính Trung ương phát biểu tại buổi làm việc\n"
-    "Đồng chí Nguyễn Thái Học, Phó Trưởng Ban Nội chính Trung ương phát biểu tại buổi làm việc\n"
+    "Đồng chí [họ tên], Phó Trưởng Ban Nội chính Trung ương phát biểu tại buổi làm việc\n"
+    "Đồng chí [họ tên], Phó Trưởng Ban Nội chính Trung ương phát biểu tại buổi làm việc\n"
     "\xa0\xa0\xa0\xa0Theo báo cáo tại buổi làm việc, thực hiện Kết luận số 44-KL/TW, Tỉnh ủy Lạng Sơn đã ban hành Kế hoạch số 100-KH/TU, ngày 22/3/2019 về tiếp tục thực hiện Chỉ thị số 09-CT/TW của Ban Bí thư khóa XI về tăng cường sự lãnh đạo của Đảng đối với phong trào Toàn dân bảo vệ an ninh Tổ quốc trong tình hình mới. Kế hoạch được triển khai đến các ban đảng, ban cán sự đảng, đảng đoàn, các huyện ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy để thực hiện; đồng thời, giao Đảng ủy Công an tỉnh chủ trì, phối hợp với các cơ quan liên quan tham mưu cho Ban Thường vụ Tỉnh ủy thường xuyên theo dõi, đôn đốc, kiểm tra, giám sát việc triển khai, tổ chức thực hiện. Trong giai đoạn 2019-2022, các cấp ủy, chính quyền, Ủy ban Mặt trận Tổ quốc Việt Nam và các ban, ngành, đoàn thể từ tỉnh đến cơ sở đã quan tâm lãnh đạo, chỉ đạo, triển khai thực hiện nghiêm túc, có hiệu quả Kết luận số 44-KL/TW gắn với thực hiện nhiệm vụ chính trị được giao. Phong trào Toàn dân bảo vệ an ninh Tổ quốc được triển khai rộng khắp, gắn với các phong trào thi đua, cuộc vận động của các cấp, các ngành và địa phương; huy động sức mạnh tổng hợp của cả hệ thống chính trị và toàn dân tham gia bảo đảm an ninh trật tự. Nổi bật, trong công tác tuyên truyền, toàn tỉnh có hơn 6.500 tin, bài, ảnh, phóng sự đăng tải trên báo đài Trung ương và địa phương phản ánh về công tác bảo đảm an ninh trật tự; hiện nay xây dựng được 66 mô hình “Tự phòng, tự quản, tự bảo vệ, tự hòa giải về an ninh trật tự”; người dân cung cấp hàng nghìn nguồn tin có giá trị giúp lực lượng chức năng điều tra, làm rõ hơn 900 vụ phạm pháp hình sự, với hơn 1.000 đối tượng, thu hồi tài sản trị giá 4,5 tỷ đồng…\n"
     "\xa0\n"
-    "\xa0\xa0\xa0\xa0Phát biểu tại buổi làm việc, đồng chí Nguyễn Thái Học, Phó Trưởng Ban Nội chính Trung ương ghi nhận, biểu dương những kết quả đạt được của tỉnh trong thực hiện Kết luận số 44-KL/TW thời gian qua. Với vị trí của một tỉnh biên giới, công tác đảm bảo an ninh trật tự ở Lạng Sơn lại càng có vai trò đặc biệt quan trọng.\n"
+    "\xa0\xa0\xa0\xa0Phát biểu tại buổi làm việc, đồng chí [họ tên], Phó Trưởng Ban Nội chính Trung ương ghi nhận, biểu dương những kết quả đạt được của tỉnh trong thực hiện Kết luận số 44-KL/TW thời gian qua. Với vị trí của một tỉnh biên giới, công tác đảm bảo an ninh trật tự ở Lạng Sơn lại càng có vai trò đặc biệt quan trọng.\n"
     "\xa0\n"
     "\xa0\xa0\xa0\xa0Về nhiệm vụ thời gian tới, đồng chí Phó Trưởng Ban Nội chính Trung ương đề nghị tỉnh tiếp tục quán triệt, tuyên truyền nâng cao nhận thức của cán bộ, đảng viên và Nhân dân tích cực tham gia phong trào toàn dân bảo vệ an ninh Tổ quốc; quan tâm nhân rộng các mô hình tự quản về an ninh trật tự hoạt động có hiệu quả; chú trọng xây dựng lực lượng nòng cốt trong phong trào toàn dân bảo vệ an ninh Tổ quốc.\n"
     "\xa0\n"
