@@ -1132,17 +1132,25 @@ def markdown(machine: dict[str, str], runs: list[dict[str, Any]], args: argparse
 
 
 def antq_revision() -> str:
-    """The commit measured, and whether antq/ had uncommitted changes (the engine evolves)."""
+    """The last commit that changed antq/ (the engine evolves), HEAD, and whether antq/ had
+    uncommitted changes."""
+
+    def git(*argv: str) -> str:
+        return subprocess.run(
+            ["git", *argv], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "antq"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
+        last = git("log", "-1", "--format=%h %s", "--", "antq")
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "antq")
     except OSError:
         return "unknown"
-    return f"commit {head or 'unknown'}" + (" (antq/ has uncommitted changes)" if dirty else "")
+    if not last:
+        return "unknown"
+    return f"last change to antq/ in commit {last} (HEAD {head})" + (
+        "; antq/ has uncommitted changes" if dirty else ""
+    )
 
 
 def run_in_process(db: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -1280,6 +1288,7 @@ def main(argv: list[str] | None = None) -> int:
         load_at_start = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         load_at_start = "unknown"
+    revision = antq_revision()
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     if len(dbs) == 1:
         runs = [run_in_process(dbs[0], args)]
@@ -1290,7 +1299,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(runs[0]))
         return 0
     machine = machine_facts(load_at_start)
-    machine["antq"] = antq_revision()
+    machine["antq"] = revision
     with contextlib.suppress(ImportError):
         import duckdb
 
