@@ -21,6 +21,7 @@ from antq.areas.models import (
     Level,
     Succession,
 )
+from antq.areas.signals import tree_rebuilt
 from antq.core.services import audit_record
 
 LOADER_SOURCES = ("gso-2025-01-04", "reform-2025-07-01")
@@ -183,6 +184,7 @@ def area_tree_rebuild() -> int:
         for ancestor, depth, vf, vt in rows
     ]
     AreaTreePath.objects.bulk_create(objs, batch_size=5000)
+    tree_rebuilt.send(sender=AreaTreePath)
     return len(objs)
 
 

@@ -1,18 +1,26 @@
 """The aggregation engine: totals of indicators over an area's subtree and over periods.
 
 Two modes (DESIGN.md, "Hierarchy over time"):
-- historic: a value counts towards the areas its unit stood under in its own period;
+- historic: a value counts towards the areas its unit stood under at the start of its period;
 - current: each unit's values are carried onto its successors as of the date `on` (split
   communes by their succession shares) and rolled up the map of that date.
 Both give the same total for an area that exists on both maps, because shares add up to 1.
 
-Time: flows (time_aggregation "sum") add up over the periods; stocks ("last") take, for each
-unit, its latest value within the period asked for, and then add up over units.
+Periods: a range is cut into its fewest whole periods (periods.pieces_between: 201903..202206
+is 201903, 2019Q2, 2019S2, 2020, 2021, 2022S1); a value counts when its period lies within
+one of them, whatever the calendar (202201 of the reporting calendar, 15/12/2021-14/01/2022,
+belongs to 2022).
 
-This version reads the stored values at query time (one indexed query for the values, two for
-the tree), so a saved value is in every total at once. Pre-aggregated rollups for national
-scale are the next step (see docs/benchmarks.md); they will replace the inside of
-`analytics`, not its contract.
+Time: flows (time aggregation "sum") add up over the pieces. Stocks ("last") report the stock
+at the end: the last piece of the range (or of each year, quarter, … when grouped by time);
+within it each unit counts with its latest value, if the unit still existed at the piece's
+end (so a commune merged on 1/7/2025 is not counted beside its successor at the end of 2025).
+Where a stock is reported at several frequencies, the finest counts.
+
+Historic questions are answered from the pre-computed totals (antq.indicators.totals, kept
+current on every write: a saved value is in every total at once), plus the area's own values;
+current-mode questions, and the rare historic ones whose child areas changed parent in the
+middle of a period, from the values themselves.
 """
 
 from __future__ import annotations
@@ -23,11 +31,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
-
 from antq.areas.models import Area, AreaTreePath, Succession
-from antq.indicators.models import DataValue, Indicator, TimeAggregation
-from antq.indicators.periods import PERIOD_TYPES, Period, parse_period
+from antq.indicators.models import DataTotal, DataValue, Indicator, TimeAggregation
+from antq.indicators.periods import PERIOD_TYPES, Period, PeriodError, parse_period, pieces_between
+from antq.indicators.totals import chain
 
 
 class AnalyticsError(ValueError):
@@ -57,21 +64,6 @@ Ranges = list[tuple[dt.date, dt.date]]
 
 def _within(ranges: Ranges, day: dt.date) -> bool:
     return any(start <= day <= end for start, end in ranges)
-
-
-def _bucket(value_period: str, start: dt.date, by_time: str | None, whole: str) -> str:
-    if by_time is None:
-        return whole
-    own = parse_period(value_period)
-    if PERIOD_TYPES.index(own.type) < PERIOD_TYPES.index(by_time):
-        raise AnalyticsError(
-            f"values of period {value_period} cannot be grouped by {by_time}",
-            code="invalid_grouping",
-            field="by",
-        )
-    # By the value's own code, not its dates: in the reporting calendar 202201 starts on
-    # 15/12/2021 but belongs to 2022.
-    return own.parent(by_time).code
 
 
 def _carry_map(on: dt.date) -> dict[int, list[tuple[int, Decimal]]]:
@@ -107,6 +99,113 @@ def _carry_map(on: dt.date) -> dict[int, list[tuple[int, Decimal]]]:
     return resolved
 
 
+_RANK = {t: i for i, t in enumerate(PERIOD_TYPES)}
+_OPEN_END = dt.date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class _Label:
+    code: str  # the period of the group (by time), or the whole range
+    pieces: tuple[Period, ...]
+
+
+def _labels(start: Period, end: Period, by_time: str | None) -> list[_Label]:
+    try:
+        whole = pieces_between(start, end)
+    except PeriodError:
+        raise AnalyticsError(
+            "the end period is before the start", code="invalid_range", field="end"
+        ) from None
+    if by_time is None:
+        return [_Label(start.code if start == end else f"{start.code}..{end.code}", tuple(whole))]
+    groups: dict[str, list[Period]] = {}
+    for piece in whole:
+        if _RANK[piece.type] <= _RANK[by_time]:
+            for part in piece.children(by_time):
+                groups.setdefault(part.code, []).append(part)
+        else:
+            groups.setdefault(piece.parent(by_time).code, []).append(piece)
+    return [_Label(code, tuple(pieces)) for code, pieces in groups.items()]
+
+
+class _Pieces:
+    """Where a value's period falls: which piece of which label, if any."""
+
+    def __init__(self, labels: list[_Label], by_time: str | None, whole: list[Period]):
+        self.label_of = {p.code: label.code for label in labels for p in label.pieces}
+        self.last = {label.code: label.pieces[-1].code for label in labels}
+        self.by_time = by_time
+        # Periods inside the range too long to be grouped by `by_time` (a year's figure
+        # asked for by month): a value of one of them is an error, not a silent omission.
+        self.coarse: set[str] = set()
+        if by_time is not None:
+            for piece in whole:
+                for type in PERIOD_TYPES[_RANK[piece.type] : _RANK[by_time]]:
+                    self.coarse.update(p.code for p in piece.children(type))
+        pieces = [p for label in labels for p in label.pieces]
+        # Widest dates of any value inside: reporting periods start on the 15th before.
+        self.low = min(p.start("reporting") for p in pieces)
+        self.high = max(p.end("gregorian") for p in pieces)
+
+    def find(self, period: str) -> tuple[str, str] | None:
+        """(label, piece) of a value's period, or None when it lies outside the range."""
+        for code in chain(period):
+            label = self.label_of.get(code)
+            if label is not None:
+                return label, code
+        if period in self.coarse:
+            raise AnalyticsError(
+                f"values of period {period} cannot be grouped by {self.by_time}",
+                code="invalid_grouping",
+                field="by",
+            )
+        return None
+
+
+def _exists_at_end(valid_to: dt.date | None, piece: str, start: dt.date) -> bool:
+    """Whether a unit still existed at the end of a piece (in the calendar of its value,
+    told by the value's start: gregorian periods start on the 1st, reporting ones the 15th)."""
+    if valid_to is None:
+        return True
+    return valid_to >= parse_period(piece).end("gregorian" if start.day == 1 else "reporting")
+
+
+class _Sums:
+    """Flows and stocks by (indicator, place, label), stocks by the finest grain present."""
+
+    def __init__(self) -> None:
+        self.flows: dict[tuple[int, int | None, str], Decimal] = defaultdict(Decimal)
+        self.stocks: dict[tuple[int, int | None, str, str], Decimal] = defaultdict(Decimal)
+        self.read = 0
+
+    def result(self, by_code: dict[int, Indicator], by_area: bool, by_time: str | None):
+        totals = dict(self.flows)
+        finest: dict[tuple[int, int | None, str], str] = {}
+        for ind, place, label, grain in self.stocks:
+            key = (ind, place, label)
+            if key not in finest or _RANK[grain] > _RANK[finest[key]]:
+                finest[key] = grain
+        for (ind, place, label), grain in finest.items():
+            totals[(ind, place, label)] = self.stocks[(ind, place, label, grain)]
+        codes = {}
+        if by_area:
+            codes = dict(
+                Area.objects.filter(pk__in={p for _i, p, _l in totals}).values_list("pk", "code")
+            )
+        rows = [
+            Row(
+                indicator=by_code[ind].code,
+                area=codes.get(place) if by_area else None,
+                period=label if by_time else None,
+                value=_tidy(value, by_code[ind]),
+            )
+            for (ind, place, label), value in totals.items()
+        ]
+        rows.sort(key=lambda r: (r.indicator, r.area or "", r.period or ""))
+        total = sum((r.value for r in rows), Decimal(0))
+        return Result(rows=rows, total=total, values_read=self.read)
+
+
 def analytics(
     *,
     indicators: list[Indicator],
@@ -117,30 +216,143 @@ def analytics(
     by_area: bool = False,
     by_time: str | None = None,
     mode: str = "historic",
-    calendar: str = "gregorian",
     scope_area_ids: Iterable[int] | None = None,
 ) -> Result:
     if mode not in ("historic", "current"):
         raise AnalyticsError(f"unknown mode {mode!r}", code="invalid_mode", field="mode")
     if by_time is not None and by_time not in PERIOD_TYPES:
         raise AnalyticsError(f"cannot group by {by_time!r}", code="invalid_grouping", field="by")
-    range_start, range_end = start.start(calendar), end.end(calendar)
-    if range_end < range_start:
-        raise AnalyticsError(
-            "the end period is before the start", code="invalid_range", field="end"
-        )
-    whole = start.code if start == end else f"{start.code}..{end.code}"
+    labels = _labels(start, end, by_time)
+    pieces = _Pieces(labels, by_time, pieces_between(start, end))
+    if mode == "historic" and scope_area_ids is None:
+        answer = _from_totals(indicators, area, pieces, by_area, by_time)
+        if answer is not None:
+            return answer
+    return _from_values(indicators, area, pieces, on, by_area, by_time, mode, scope_area_ids)
 
-    if (
-        mode == "historic"
-        and by_time in (None, "year")
-        and scope_area_ids is None
-        and all(i.time_aggregation == TimeAggregation.SUM for i in indicators)
+
+def _from_totals(
+    indicators: list[Indicator],
+    area: Area,
+    pieces: _Pieces,
+    by_area: bool,
+    by_time: str | None,
+) -> Result | None:
+    """Historic answers from the pre-computed totals of the area (or of each child) and the
+    area's (or children's) own values. None when a child changed parent within a piece."""
+    by_pk = {i.pk: i for i in indicators}
+    ids = list(by_pk)
+    if by_area:
+        life = {
+            pk: (vf, vt or _OPEN_END)
+            for pk, vf, vt in Area.objects.filter(
+                tree_paths__ancestor=area, tree_paths__depth=1
+            ).values_list("pk", "valid_from", "valid_to")
+        }
+        spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+        for child, vf, vt in AreaTreePath.objects.filter(ancestor=area, depth=1).values_list(
+            "descendant_id", "valid_from", "valid_to"
+        ):
+            spans[child].append((vf, vt))
+        # A child under the area all its life counts whole; otherwise piece by piece, and a
+        # piece only partly under the area needs the values themselves.
+        partial: dict[int, set[str]] = {}
+        for child, ranges in spans.items():
+            if any(vf <= life[child][0] and life[child][1] <= vt for vf, vt in ranges):
+                continue
+            inside = set()
+            for code in pieces.label_of:
+                p = parse_period(code)
+                lo, hi = p.start("gregorian"), p.end("gregorian")
+                if any(vf <= lo and hi <= vt for vf, vt in ranges):
+                    inside.add(code)
+                elif any(vf <= hi and lo <= vt for vf, vt in ranges):
+                    return None
+            partial[child] = inside
+        targets = list(spans)
+    else:
+        partial = {}
+        targets = [area.pk]
+    if not targets:
+        return Result(rows=[], total=Decimal(0), values_read=0)
+
+    def counts(target: int, piece: str) -> bool:
+        return target not in partial or piece in partial[target]
+
+    sums = _Sums()
+    stock_ids = {pk for pk, i in by_pk.items() if i.time_aggregation == TimeAggregation.LAST}
+    codes = list(pieces.label_of)
+    if pieces.coarse and (
+        DataTotal.objects.filter(
+            indicator_id__in=ids,
+            area_id__in=targets,
+            period__in=sorted(pieces.coarse),
+            grain__in=PERIOD_TYPES[: _RANK[by_time]],
+        )
+        .exclude(count=0)
+        .exists()
     ):
-        return _historic_flows_sql(
-            indicators, area, range_start, range_end, by_area, by_time, whole
+        raise AnalyticsError(
+            f"some values cannot be grouped by {by_time}", code="invalid_grouping", field="by"
         )
+    for i in range(0, len(targets), 500):
+        rows = DataTotal.objects.filter(
+            indicator_id__in=ids, area_id__in=targets[i : i + 500], period__in=codes
+        ).values_list("indicator_id", "area_id", "period", "grain", "value", "count")
+        for ind, target, piece, grain, value, count in rows:
+            if not count or not counts(target, piece):
+                continue
+            label = pieces.label_of[piece]
+            place = target if by_area else None
+            if ind in stock_ids:
+                if piece == pieces.last[label]:
+                    sums.stocks[(ind, place, label, grain)] += value
+                    sums.read += count
+            else:
+                sums.flows[(ind, place, label)] += value
+                sums.read += count
+    # The areas' own values (a commune's, or a district's entered at district level).
+    ends = dict(Area.objects.filter(pk__in=targets).values_list("pk", "valid_to"))
+    latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
+    for i in range(0, len(targets), 500):
+        own = DataValue.objects.filter(
+            indicator_id__in=ids,
+            area_id__in=targets[i : i + 500],
+            period_start__gte=pieces.low,
+            period_end__lte=pieces.high,
+        ).values_list("indicator_id", "area_id", "period", "period_start", "period_end", "value")
+        for ind, target, period, p_start, p_end, value in own:
+            found = pieces.find(period)
+            if found is None or not counts(target, found[1]):
+                continue
+            label, piece = found
+            if ind in stock_ids:
+                if piece == pieces.last[label] and _exists_at_end(ends[target], piece, p_start):
+                    key = (ind, target, label, parse_period(period).type)
+                    seen = latest.get(key)
+                    if seen is None or (p_end, p_start) > (seen[0], seen[1]):
+                        latest[key] = (p_end, p_start, value)
+            else:
+                sums.flows[(ind, target if by_area else None, label)] += value
+                sums.read += 1
+    for (ind, target, label, grain), (_e, _s, value) in latest.items():
+        sums.stocks[(ind, target if by_area else None, label, grain)] += value
+        sums.read += 1
+    return sums.result(by_pk, by_area, by_time)
 
+
+def _from_values(
+    indicators: list[Indicator],
+    area: Area,
+    pieces: _Pieces,
+    on: dt.date,
+    by_area: bool,
+    by_time: str | None,
+    mode: str,
+    scope_area_ids: Iterable[int] | None,
+) -> Result:
+    """Every answer from the values themselves: the current mode, and the reference the
+    totals are tested against."""
     # Which units count, and under which child of `area`, by date.
     if mode == "historic":
         members: dict[int, Ranges] = defaultdict(list)
@@ -153,14 +365,16 @@ def analytics(
             children = AreaTreePath.objects.filter(ancestor=area, depth=1).values_list(
                 "descendant_id", "valid_from", "valid_to"
             )
-            spans = {c: (vf, vt) for c, vf, vt in children}
+            spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+            for c, vf, vt in children:
+                spans[c].append((vf, vt))
             for anc, desc, vf, vt in AreaTreePath.objects.filter(
                 ancestor_id__in=list(spans)
             ).values_list("ancestor_id", "descendant_id", "valid_from", "valid_to"):
-                cf, ct = spans[anc]
-                lo, hi = max(vf, cf), min(vt, ct)
-                if lo <= hi:
-                    child_of[desc].append((anc, lo, hi))
+                for cf, ct in spans[anc]:
+                    lo, hi = max(vf, cf), min(vt, ct)
+                    if lo <= hi:
+                        child_of[desc].append((anc, lo, hi))
         candidates = list(members)
     else:
         on_paths = AreaTreePath.objects.filter(ancestor=area, valid_from__lte=on, valid_to__gte=on)
@@ -185,130 +399,58 @@ def analytics(
         candidates = [c for c in candidates if c in allowed]
 
     by_code = {i.pk: i for i in indicators}
+    ends = {}
+    for i in range(0, len(candidates), 900):
+        ends.update(
+            Area.objects.filter(pk__in=candidates[i : i + 900]).values_list("pk", "valid_to")
+        )
     rows = DataValue.objects.filter(
         indicator__in=indicators,
         area_id__in=candidates,
-        period_start__gte=range_start,
-        period_end__lte=range_end,
+        period_start__gte=pieces.low,
+        period_end__lte=pieces.high,
     ).values_list("indicator_id", "area_id", "period", "period_start", "period_end", "value")
 
-    # Time first: per (indicator, unit, bucket) a sum (flow) or the latest value (stock).
-    per_unit: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
-    latest: dict[tuple[int, int, str], tuple[dt.date, Decimal]] = {}
-    unit_child: dict[tuple[int, int, str], int | None] = {}
-    values_read = 0
-    for ind, unit, period, p_start, p_end, value in rows.iterator(chunk_size=5000):
-        values_read += 1
+    def places(unit: int, day: dt.date) -> list[tuple[int | None, Decimal]]:
+        """Where a unit's value counts, with its share."""
         if mode == "historic":
-            if not _within(members.get(unit, []), p_start):
+            if not _within(members.get(unit, []), day):
+                return []
+            if not by_area:
+                return [(None, Decimal(1))]
+            child = next((c for c, lo, hi in child_of.get(unit, []) if lo <= day <= hi), None)
+            return [] if child is None else [(child, Decimal(1))]  # None: the area itself
+        out = []
+        for target, share in sources.get(unit, []):
+            place = target_child.get(target) if by_area else None
+            if by_area and place is None:
                 continue
-        bucket = _bucket(period, p_start, by_time, whole)
-        key = (ind, unit, bucket)
-        if mode == "historic" and by_area:
-            child = next((c for c, lo, hi in child_of.get(unit, []) if lo <= p_start <= hi), None)
-            if child is None:
-                continue  # the area itself, not under any child
-            unit_child[key] = child
+            out.append((place, share))
+        return out
+
+    sums = _Sums()
+    latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
+    for ind, unit, period, p_start, p_end, value in rows.iterator(chunk_size=5000):
+        found = pieces.find(period)
+        if found is None:
+            continue
+        label, piece = found
         if by_code[ind].time_aggregation == TimeAggregation.LAST:
+            if piece != pieces.last[label] or not _exists_at_end(ends.get(unit), piece, p_start):
+                continue
+            key = (ind, unit, label, parse_period(period).type)
             seen = latest.get(key)
-            if seen is None or p_end > seen[0]:
-                latest[key] = (p_end, value)
-        else:
-            per_unit[key] += value
-    for key, (_end, value) in latest.items():
-        per_unit[key] = value
-
-    # Then space: add up units (carried onto today's map in current mode).
-    totals: dict[tuple[int, int | None, str], Decimal] = defaultdict(Decimal)
-    for (ind, unit, bucket), value in per_unit.items():
-        if mode == "historic":
-            place = unit_child.get((ind, unit, bucket)) if by_area else None
-            totals[(ind, place, bucket)] += value
-        else:
-            for target, share in sources.get(unit, []):
-                if by_area:
-                    place = target_child.get(target)
-                    if place is None:
-                        continue
-                else:
-                    place = None
-                totals[(ind, place, bucket)] += value * share
-
-    codes = {a.pk: a.code for a in Area.objects.filter(pk__in={p for _i, p, _b in totals if p})}
-    out = [
-        Row(
-            indicator=by_code[ind].code,
-            area=codes.get(place) if by_area else None,
-            period=bucket if by_time else None,
-            value=_tidy(value, by_code[ind]),
-        )
-        for (ind, place, bucket), value in totals.items()
-    ]
-    out.sort(key=lambda r: (r.indicator, r.area or "", r.period or ""))
-    total = sum((r.value for r in out), Decimal(0))
-    return Result(rows=out, total=total, values_read=values_read)
-
-
-def _historic_flows_sql(
-    indicators: list[Indicator],
-    area: Area,
-    range_start: dt.date,
-    range_end: dt.date,
-    by_area: bool,
-    by_time: str | None,
-    whole: str,
-) -> Result:
-    """The common question — sums of flows on the historic map, by child and/or year — asked
-    of the database in one grouped query over the values and the closure table."""
-    values = DataValue._meta.db_table
-    paths = AreaTreePath._meta.db_table
-    select = ["v.indicator_id"]
-    joins = [
-        f"JOIN {paths} p ON p.descendant_id = v.area_id AND p.ancestor_id = %s"
-        " AND p.valid_from <= v.period_start AND p.valid_to >= v.period_start"
-    ]
-    params: list = [area.pk]
-    if by_area:
-        joins.append(
-            f"JOIN {paths} c ON c.descendant_id = v.area_id"
-            " AND c.valid_from <= v.period_start AND c.valid_to >= v.period_start"
-        )
-        joins.append(
-            f"JOIN {paths} k ON k.descendant_id = c.ancestor_id AND k.ancestor_id = %s"
-            " AND k.depth = 1 AND k.valid_from <= v.period_start AND k.valid_to >= v.period_start"
-        )
-        params.append(area.pk)
-        select.append("c.ancestor_id")
-    if by_time == "year":
-        select.append("SUBSTR(v.period, 1, 4)")
-    ids = [i.pk for i in indicators]
-    # Only table names and fixed fragments are formatted in; every value is a parameter.
-    sql = (
-        f"SELECT {', '.join(select)}, SUM(v.value), COUNT(*) FROM {values} v {' '.join(joins)}"
-        f" WHERE v.indicator_id IN ({', '.join(['%s'] * len(ids))})"
-        " AND v.period_start >= %s AND v.period_end <= %s"
-        f" GROUP BY {', '.join(select)}"
-    )
-    params += [*ids, range_start, range_end]
-    by_pk = {i.pk: i for i in indicators}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    codes = {}
-    if by_area:
-        codes = dict(
-            Area.objects.filter(pk__in={row[1] for row in fetched}).values_list("pk", "code")
-        )
-    rows, read = [], 0
-    for row in fetched:
-        indicator = by_pk[row[0]]
-        place = codes.get(row[1]) if by_area else None
-        period = row[-3] if by_time == "year" else None
-        total, count = Decimal(row[-2]), row[-1]
-        read += count
-        rows.append(Row(indicator.code, place, period, _tidy(total, indicator)))
-    rows.sort(key=lambda r: (r.indicator, r.area or "", r.period or ""))
-    return Result(rows=rows, total=sum((r.value for r in rows), Decimal(0)), values_read=read)
+            if seen is None or (p_end, p_start) > (seen[0], seen[1]):
+                latest[key] = (p_end, p_start, value)
+            continue
+        for place, share in places(unit, p_start):
+            sums.flows[(ind, place, label)] += value * share
+        sums.read += 1
+    for (ind, unit, label, grain), (_e, p_start, value) in latest.items():
+        for place, share in places(unit, p_start):
+            sums.stocks[(ind, place, label, grain)] += value * share
+        sums.read += 1
+    return sums.result(by_code, by_area, by_time)
 
 
 def _tidy(value: Decimal, indicator: Indicator) -> Decimal:

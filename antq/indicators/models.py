@@ -86,7 +86,12 @@ class ValueSource(models.TextChoices):
 
 
 class DataValue(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    # No index of its own on `indicator` or `updated_by`: the unique key and datavalue_ind_start
+    # start with the indicator, and nothing looks values up by who last changed them; each
+    # index less makes a bulk import cheaper (docs/benchmarks.md).
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="data_values")
     period = models.CharField(_("period"), max_length=8)
     period_type = models.CharField(max_length=8)
@@ -99,7 +104,12 @@ class DataValue(models.Model):
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -121,11 +131,45 @@ class DataValue(models.Model):
         return f"{self.indicator_id} {self.area_id} {self.period} = {self.value}"
 
 
+class DataTotal(models.Model):
+    """A pre-computed total: the values of `grain` periods within `period` of every unit that
+    stood under `area` (strictly below it) at the start of each value's period.
+
+    Flows hold their sum; stocks the sum over units of each unit's latest value in the period,
+    for units that still existed at its end. Rows exist for every period that contains a
+    value (its month, quarter, half and year), so any range is the sum of a few rows
+    (periods.pieces_between). Derived data: kept current by antq.indicators.totals in the
+    transaction of every write, rebuilt by `antq rebuild-totals`; never edited by hand.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period = models.CharField(max_length=8)
+    grain = models.CharField(max_length=8)  # the period type of the values counted
+    value = models.DecimalField(max_digits=24, decimal_places=4)
+    count = models.IntegerField()  # values (flows) or units (stocks) counted
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period", "grain"], name="datatotal_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period} ({self.grain}) = {self.value}"
+
+
 class DataValueChange(models.Model):
     """The audit trail of a value: who changed it, when, from what to what, and why."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # Looked up by (indicator, area, period): the index below serves both foreign keys.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.CharField(max_length=8)
     old_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)

@@ -42,6 +42,7 @@ __all__ = [
     "period_of",
     "period_range",
     "periods_between",
+    "pieces_between",
 ]
 
 PERIOD_TYPES = ("year", "half", "quarter", "month")  # coarse -> fine
@@ -231,6 +232,11 @@ class Period:
         count = _MONTHS_IN[self.type] // _MONTHS_IN[type]
         return [Period(type, self.year, first + i) for i in range(count)]
 
+    def chain(self) -> list[Period]:
+        """This period and every coarser period that contains it, finest first:
+        202207 -> [202207, 2022Q3, 2022S2, 2022]."""
+        return [self.parent(t) for t in reversed(PERIOD_TYPES[: _RANK[self.type] + 1])]
+
     def contains(self, other: Period) -> bool:
         """Whether ``other`` lies within this period (a period contains itself).
 
@@ -395,3 +401,30 @@ def periods_between(start: str | Period, end: str | Period, type: str) -> list[P
     if last_child < first_child:
         raise PeriodError(f"{first.code} starts after {last.code} ends")
     return period_range(first_child, last_child)
+
+
+def pieces_between(start: str | Period, end: str | Period) -> list[Period]:
+    """The fewest whole periods that exactly cover ``start`` to ``end``, in order.
+
+    Each piece is the coarsest period that starts where the previous one ended and still fits:
+    ('2019', '2022') -> [2019, 2020, 2021, 2022]; ('201903', '202206') -> [201903, 2019Q2,
+    2019S2, 2020, 2021, 2022S1]; ('2022Q2', '2022Q3') -> [2022Q2, 2022Q3]. Totals are kept
+    for every whole period (see antq.indicators.totals), so a range is answered by adding the
+    totals of its pieces. The last piece is the coarsest period that ends the range: the
+    period whose stock a stock indicator reports for the range. Calendar-free.
+    """
+    first, last = _as_period(start), _as_period(end)
+    pos = first.year * 12 + first._first_month() - 1
+    stop = last.year * 12 + last._last_month() - 1
+    if stop < pos:
+        raise PeriodError(f"{first.code} starts after {last.code} ends")
+    out = []
+    while pos <= stop:
+        year, month = divmod(pos, 12)
+        for type in PERIOD_TYPES:
+            size = _MONTHS_IN[type]
+            if month % size == 0 and pos + size - 1 <= stop:
+                out.append(Period(type, year, month // size + 1))
+                pos += size
+                break
+    return out

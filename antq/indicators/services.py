@@ -6,18 +6,27 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antq.areas.models import Area
 from antq.core.services import audit_record
 from antq.core.vnformat import parse_number
+from antq.indicators import totals
 from antq.indicators.catalogue import STANDARD
-from antq.indicators.models import DataValue, DataValueChange, Indicator, ValueSource, ValueType
+from antq.indicators.models import (
+    DataValue,
+    DataValueChange,
+    Indicator,
+    TimeAggregation,
+    ValueSource,
+    ValueType,
+)
 from antq.indicators.periods import PeriodError, parse_period
 
 
@@ -71,6 +80,10 @@ class ValueInput:
     where: str = ""  # e.g. "line 12" — prefixed to every error about this row
 
 
+# DataValue.value: 20 digits, 4 of them decimals.
+VALUE_LIMIT = Decimal("10000000000000000")
+
+
 class ValueErrors(ValidationError):
     """Every problem found in a batch, each located; nothing was saved."""
 
@@ -79,41 +92,71 @@ class ValueErrors(ValidationError):
         super().__init__(problems, code="invalid_values")
 
 
+class AreaCodes:
+    """Resolves official codes by date (codes are reused across the 2025 reform). The codes
+    of a whole batch are read in one query; a code not read yet is looked up on demand."""
+
+    def __init__(self, codes: Iterable[str] = ()):
+        self._spans: dict[str, list[tuple[dt.date, dt.date | None, Area]]] = {}
+        self._load({str(c).strip() for c in codes})
+
+    def _load(self, codes: set[str]) -> None:
+        codes = sorted(c for c in codes if c not in self._spans)
+        for code in codes:
+            self._spans[code] = []
+        for i in range(0, len(codes), 900):
+            for area in Area.objects.filter(code__in=codes[i : i + 900]).order_by("valid_from"):
+                self._spans[area.code].append((area.valid_from, area.valid_to, area))
+
+    def at(self, code: str, day: dt.date) -> Area | None:
+        code = str(code).strip()
+        if code not in self._spans:
+            self._load({code})
+        for valid_from, valid_to, area in self._spans[code]:
+            if valid_from <= day and (valid_to is None or day <= valid_to):
+                return area
+        return None
+
+
+@lru_cache(maxsize=2048)
+def _period_or_none(code: str):
+    try:
+        return parse_period(code)
+    except PeriodError:
+        return None
+
+
 def _check(
     item: ValueInput,
     indicators: dict[str, Indicator],
-    area_cache: dict[tuple[str, dt.date], Area | None],
+    areas: AreaCodes,
     calendar: str,
 ) -> tuple[Indicator, Area, Any, Decimal] | str:
     prefix = f"{item.where}: " if item.where else ""
     indicator = indicators.get((item.indicator or "").strip().upper())
     if indicator is None:
         return prefix + _("unknown indicator “%(code)s”") % {"code": str(item.indicator)[:64]}
-    try:
-        period = parse_period(str(item.period))
-    except PeriodError:
+    period = _period_or_none(str(item.period))
+    if period is None:
         return prefix + _("“%(period)s” is not a period (2022, 2022S1, 2022Q3, 202207)") % {
             "period": str(item.period)[:20]
         }
     start = period.start(calendar)
-    key = (str(item.area).strip(), start)
-    if key not in area_cache:
-        area_cache[key] = (
-            Area.objects.filter(code=key[0], valid_from__lte=start)
-            .exclude(valid_to__lt=start)
-            .first()
-        )
-    area = area_cache[key]
+    area = areas.at(item.area, start)
     if area is None:
         return prefix + _("no area had the code “%(code)s” on %(date)s") % {
             "code": str(item.area)[:20],
             "date": start.strftime("%d/%m/%Y"),
         }
-    raw = str(item.value).strip().replace(" ", "")
-    try:
-        value = parse_number(raw, whole=indicator.value_type == ValueType.INTEGER)
-    except (InvalidOperation, ValueError):
-        return prefix + _("“%(value)s” is not a number") % {"value": raw[:30]}
+    value = item.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value, raw = Decimal(value), str(value)
+    else:
+        raw = str(value).strip().replace(" ", "")
+        try:
+            value = parse_number(raw, whole=indicator.value_type == ValueType.INTEGER)
+        except (InvalidOperation, ValueError):
+            return prefix + _("“%(value)s” is not a number") % {"value": raw[:30]}
     if indicator.value_type == ValueType.INTEGER and value != value.to_integral():
         return prefix + _("%(code)s takes whole numbers only") % {"code": indicator.code}
     if indicator.min_value is not None and value < indicator.min_value:
@@ -126,6 +169,10 @@ def _check(
             "value": raw,
             "max": indicator.max_value.normalize(),
         }
+    if abs(value) >= VALUE_LIMIT:
+        return prefix + _("%(value)s is too large to store") % {"value": raw[:30]}
+    if value != value.quantize(Decimal("0.0001")):
+        return prefix + _("%(value)s has more than 4 decimal places") % {"value": raw[:30]}
     return indicator, area, period, value
 
 
@@ -172,13 +219,17 @@ def values_save(
     calendar: str = "gregorian",
 ) -> dict[str, int]:
     """Validate every value first, then write them all (or none). A key that exists has its
-    value replaced, and the change is kept in the value's audit trail."""
+    value replaced, and the change is kept in the value's audit trail. The totals of every
+    area above each value (antq.indicators.totals) move in the same transaction.
+
+    Built for bulk: the batch's area codes are read in one query, and rows are written as
+    tuples with executemany (COPY on PostgreSQL), not as model instances."""
     items = list(items)
     indicators = {i.code: i for i in Indicator.objects.all()}
-    area_cache: dict[tuple[str, dt.date], Area | None] = {}
+    areas = AreaCodes(item.area for item in items)
     checked, problems = [], []
     for item in items:
-        result = _check(item, indicators, area_cache, calendar)
+        result = _check(item, indicators, areas, calendar)
         if isinstance(result, str):
             problems.append(result)
         else:
@@ -186,69 +237,156 @@ def values_save(
     problems += _locked_problems(checked)
     if problems:
         raise ValueErrors(problems)
-    existing = {
-        (v.indicator_id, v.area_id, v.period): v
-        for v in DataValue.objects.filter(
-            indicator__in={c[1] for c in checked},
-            area__in={c[2] for c in checked},
-            period__in={c[3].code for c in checked},
-        )
+    if not checked:
+        return {"created": 0, "updated": 0, "unchanged": 0}
+
+    existing = _existing({(c[1].pk, c[2].pk, c[3].code) for c in checked})
+    stock_pairs = {
+        (ind.pk, area.pk)
+        for _item, ind, area, _p, _v in checked
+        if ind.time_aggregation == TimeAggregation.LAST
     }
-    user = actor if getattr(actor, "pk", None) else None
-    new, changed, changes = [], [], []
+    stocks_before = totals.stock_contributions(stock_pairs) if stock_pairs else {}
+
+    user_id = getattr(actor, "pk", None)
+    now = timezone.now()
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    new_rows, updates, audit, flows = [], [], [], []
+    seen: dict[tuple[int, int, str], Decimal] = {}
     for item, indicator, area, period, value in checked:
         key = (indicator.pk, area.pk, period.code)
-        current = existing.get(key)
-        if current is None:
-            row = DataValue(
-                indicator=indicator,
-                area=area,
-                period=period.code,
-                period_type=period.type,
-                period_start=period.start(calendar),
-                period_end=period.end(calendar),
-                value=value,
-                source=source,
-                comment=item.comment[:500],
-                updated_by=user,
-            )
-            new.append(row)
-            existing[key] = row
-            old = None
+        comment = item.comment[:500]
+        start = period.start(calendar)
+        if key in seen:  # the same key twice in a batch: the later one wins
+            old, pk = seen[key], None
         else:
-            if current.value == value and current.comment == item.comment[:500]:
+            pk, old, old_comment = existing.get(key, (None, None, None))
+            if old is not None and old == value and old_comment == comment:
                 continue
-            old = current.value
-            current.value, current.source, current.comment, current.updated_by = (
-                value,
-                source,
-                item.comment[:500],
-                user,
+        seen[key] = value
+        db_value = ops.adapt_decimalfield_value(value, 20, 4)
+        if pk is None and old is None:
+            new_rows.append(
+                (
+                    indicator.pk,
+                    area.pk,
+                    period.code,
+                    period.type,
+                    ops.adapt_datefield_value(start),
+                    ops.adapt_datefield_value(period.end(calendar)),
+                    db_value,
+                    source,
+                    comment,
+                    stamp,
+                    user_id,
+                )
             )
-            current.updated_at = timezone.now()
-            changed.append(current)
-        changes.append(
-            DataValueChange(
-                indicator=indicator,
-                area=area,
-                period=period.code,
-                old_value=old,
-                new_value=value,
-                source=source,
-                reason=reason[:500],
-                changed_by=user,
+        else:
+            updates.append((db_value, source, comment, user_id, stamp, *key))
+        audit.append(
+            (
+                indicator.pk,
+                area.pk,
+                period.code,
+                None if old is None else ops.adapt_decimalfield_value(old, 20, 4),
+                db_value,
+                source,
+                reason[:500],
+                user_id,
+                stamp,
             )
         )
-    DataValue.objects.bulk_create(new, batch_size=5000)
-    DataValue.objects.bulk_update(
-        changed, ["value", "source", "comment", "updated_by", "updated_at"], batch_size=5000
-    )
-    DataValueChange.objects.bulk_create(changes, batch_size=5000)
+        if indicator.time_aggregation == TimeAggregation.SUM:
+            flows.append((*key, start, value - (old or 0), 0 if old is not None else 1))
+
+    _insert(DataValue, VALUE_COLUMNS, new_rows)
+    if updates:
+        table = DataValue._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET value = %s, source = %s, comment = %s,"  # noqa: S608
+                " updated_by_id = %s, updated_at = %s"
+                " WHERE indicator_id = %s AND area_id = %s AND period = %s",
+                updates,
+            )
+    _insert(DataValueChange, CHANGE_COLUMNS, audit)
+    totals.flows_add(flows)
+    if stock_pairs:
+        totals.stocks_apply(stocks_before, totals.stock_contributions(stock_pairs))
+    created = len(new_rows)
     return {
-        "created": len(new),
-        "updated": len(changed),
-        "unchanged": len(checked) - len(new) - len(changed),
+        "created": created,
+        "updated": len(audit) - created,
+        "unchanged": len(checked) - len(audit),
     }
+
+
+VALUE_COLUMNS = (
+    "indicator_id",
+    "area_id",
+    "period",
+    "period_type",
+    "period_start",
+    "period_end",
+    "value",
+    "source",
+    "comment",
+    "updated_at",
+    "updated_by_id",
+)
+CHANGE_COLUMNS = (
+    "indicator_id",
+    "area_id",
+    "period",
+    "old_value",
+    "new_value",
+    "source",
+    "reason",
+    "changed_by_id",
+    "changed_at",
+)
+
+
+def _existing(keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], tuple]:
+    """{(indicator, area, period): (id, value, comment)} of the keys that have a value."""
+    out = {}
+    inds = sorted({k[0] for k in keys})
+    areas = sorted({k[1] for k in keys})
+    periods = sorted({k[2] for k in keys})
+    for i in range(0, len(areas), 900):
+        rows = DataValue.objects.filter(
+            indicator_id__in=inds, area_id__in=areas[i : i + 900], period__in=periods
+        ).values_list("indicator_id", "area_id", "period", "id", "value", "comment")
+        for ind, area, period, pk, value, comment in rows.iterator(chunk_size=5000):
+            if (ind, area, period) in keys:
+                out[(ind, area, period)] = (pk, value, comment)
+    return out
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Append rows (already adapted for the database) to a model's table in bulk."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) > 200:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        for i in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[i : i + 5000])
+
+
+def totals_missing() -> bool:
+    """Values but no totals: a database from before the totals existed (or restored
+    without them)."""
+    from antq.indicators.models import DataTotal
+
+    return DataValue.objects.exists() and not DataTotal.objects.exists()
 
 
 # --- data sets, entry, submission and approval -------------------------------------------------
@@ -385,9 +523,9 @@ def entry_save(
             ValueInput(code, area.code, p.code, str(raw), comments.get(code, "")[:500], where=code)
         )
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=allowed)}
-    cache: dict = {}
+    areas = AreaCodes([area.code])
     for item in items:
-        result = _check(item, indicators, cache, data_set.calendar)
+        result = _check(item, indicators, areas, data_set.calendar)
         if isinstance(result, str):
             errors[item.indicator] = result.split(": ", 1)[1]
     if errors:

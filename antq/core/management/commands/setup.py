@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from antq.areas.management.commands.load_areas import load_areas
-from antq.indicators.services import catalogue_install, data_sets_install
+from antq.indicators import totals
+from antq.indicators.services import catalogue_install, data_sets_install, totals_missing
 
 
 def run_setup(stdout, *, verbosity: int = 1) -> None:
@@ -20,6 +21,9 @@ def run_setup(stdout, *, verbosity: int = 1) -> None:
     created, updated = catalogue_install()
     data_sets_install()
     stdout.write(f"  {created} chỉ tiêu mới, {updated} cập nhật.")
+    if totals_missing():
+        stdout.write("  Tính các số tổng hợp từ số liệu đã có…")
+        totals.rebuild()
 
 
 class Command(BaseCommand):
