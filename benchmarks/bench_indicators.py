@@ -260,6 +260,18 @@ def fill(plan: Plan, bench: Bench) -> int:
     return written
 
 
+def rebuild_totals(bench: Bench) -> None:
+    """The fill bypasses antq's writes, so its totals are computed as `antq rebuild-totals`
+    does (as after a restore); values_save() keeps them current from then on."""
+    from antq.indicators import totals
+
+    t0 = time.perf_counter()
+    rows = totals.rebuild(progress=lambda text: print(f"  rebuild-totals: {text}", flush=True))
+    seconds = time.perf_counter() - t0
+    print(f"  rebuild-totals: {rows:,} rows in {seconds:.1f} s", flush=True)
+    bench.load("antq rebuild-totals after the fill — rows of totals written", rows, seconds)
+
+
 def import_sample(plan: Plan, bench: Bench, batch: int, profiling: bool = False) -> int:
     """antq's import path: values_save() with ValueInput items, `batch` per call, in the
     order a reporting round arrives (month, commune, indicator)."""
@@ -516,91 +528,6 @@ def run_sql_reference(q: Question) -> Answer:
     }
 
 
-ROLLUP_PATH_ON = (
-    "p.descendant_id = {t}.area_id AND p.depth > 0 AND p.valid_from <= {t}.period_start "
-    "AND p.valid_to >= {t}.period_start"
-)
-
-
-def rollup_build(bench: Bench) -> None:
-    """A prototype of the planned pre-aggregation: per indicator, ancestor area (at the
-    value's date) and year, the total of the units below it (flows: the sum; stocks: the sum
-    of each unit's latest value in the year). Not antq's code; two INSERT ... SELECT."""
-    from django.db import connection, transaction
-
-    t0 = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("DROP TABLE IF EXISTS bench_rollup")
-        cur.execute(
-            "CREATE TABLE bench_rollup (indicator_id bigint NOT NULL, ancestor_id bigint NOT "
-            "NULL, year varchar(4) NOT NULL, value numeric(24, 4) NOT NULL, "
-            "PRIMARY KEY (indicator_id, ancestor_id, year))"
-        )
-        cur.execute(
-            "INSERT INTO bench_rollup SELECT v.indicator_id, p.ancestor_id, "
-            "SUBSTR(v.period, 1, 4), SUM(v.value) FROM indicators_datavalue v "
-            "JOIN indicators_indicator i ON i.id = v.indicator_id AND i.time_aggregation = 'sum' "
-            "JOIN areas_areatreepath p ON " + ROLLUP_PATH_ON.format(t="v") + " "
-            "GROUP BY v.indicator_id, p.ancestor_id, SUBSTR(v.period, 1, 4)"
-        )
-        cur.execute(
-            "INSERT INTO bench_rollup SELECT x.indicator_id, p.ancestor_id, x.year, SUM(x.value) "
-            "FROM (SELECT v.indicator_id, v.area_id, SUBSTR(v.period, 1, 4) AS year, "
-            "v.period_start, v.value, ROW_NUMBER() OVER (PARTITION BY v.indicator_id, "
-            "v.area_id, SUBSTR(v.period, 1, 4) ORDER BY v.period_end DESC) AS rn "
-            "FROM indicators_datavalue v JOIN indicators_indicator i ON i.id = v.indicator_id "
-            "AND i.time_aggregation = 'last') x "
-            "JOIN areas_areatreepath p ON " + ROLLUP_PATH_ON.format(t="x") + " "
-            "WHERE x.rn = 1 GROUP BY x.indicator_id, p.ancestor_id, x.year"
-        )
-        cur.execute("SELECT COUNT(*) FROM bench_rollup")
-        rows = cur.fetchone()[0]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("ANALYZE bench_rollup")
-    bench.load(
-        "prototype (not antq's code): yearly rollup table, built in SQL — rows written",
-        rows,
-        time.perf_counter() - t0,
-    )
-
-
-def run_rollup(q: Question) -> Answer:
-    """The question answered from bench_rollup (year buckets only, as our questions are)."""
-    from django.db import connection
-
-    ids = ", ".join(str(i.pk) for i in q.indicators)
-    bucket = "r.year" if q.by_time == "year" else "''"
-    group = ", r.year" if q.by_time == "year" else ""
-    if q.by_area:
-        sql = (
-            f"SELECT i.code, a.code, {bucket}, SUM(r.value) FROM bench_rollup r "
-            "JOIN areas_areatreepath k ON k.descendant_id = r.ancestor_id AND k.ancestor_id = %s "
-            "AND k.depth = 1 AND k.valid_from <= %s AND k.valid_to >= %s "
-            "JOIN areas_area a ON a.id = r.ancestor_id "
-            "JOIN indicators_indicator i ON i.id = r.indicator_id "
-            f"WHERE r.indicator_id IN ({ids}) AND r.year >= %s AND r.year <= %s "
-            f"GROUP BY i.code, a.code{group}"
-        )
-        params = [q.area.pk, _d(connection, q.end.end()), _d(connection, q.start.start())]
-    else:
-        sql = (
-            f"SELECT i.code, NULL, {bucket}, SUM(r.value) FROM bench_rollup r "
-            "JOIN indicators_indicator i ON i.id = r.indicator_id "
-            f"WHERE r.ancestor_id = %s AND r.indicator_id IN ({ids}) AND r.year >= %s "
-            f"AND r.year <= %s GROUP BY i.code{group}"
-        )
-        params = [q.area.pk]
-    params += [str(q.start.year), str(q.end.year)]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        rows = cur.fetchall()
-    return {
-        (code, place if q.by_area else None, bucket if q.by_time else None): Decimal(str(v))
-        for code, place, bucket, v in rows
-    }
-
-
 def duckdb_sql(q: Question, parquet: Path) -> str:
     """The question over the export: one GROUP BY per unit (sum, or the latest value of a
     stock), then one over the units."""
@@ -835,6 +762,7 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, Any]:
     )
     helper_tables(plan)
     fill(plan, bench)
+    rebuild_totals(bench)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
@@ -851,7 +779,6 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, Any]:
     if total != expected:
         raise AssertionError(f"{total:,} values stored, {expected:,} expected")
     print(f"values stored: {total:,}", flush=True)
-    rollup_build(bench)
 
     qs = questions(plan, args)
     parquet = None
@@ -867,9 +794,6 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, Any]:
             times, ref = timed(lambda q=q: run_sql_reference(q), args.repeat, args.warmup)
             same(q.label, got, ref, "one SQL statement")
             bench.query(q, "reference: one SQL query", times, "–", len(ref))
-            times, ro = timed(lambda q=q: run_rollup(q), args.repeat, args.warmup)
-            same(q.label, got, ro, "the rollup prototype")
-            bench.query(q, "prototype: rollup table", times, "–", len(ro))
             if parquet is not None:
                 sql = duckdb_sql(q, parquet)
                 times, rows = timed(
@@ -915,7 +839,6 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, Any]:
             f"fresh: save {(t1 - t0) * 1000:.1f} ms + national total {(t2 - t1) * 1000:.1f} ms",
             flush=True,
         )
-        fresh_rollup(bench, qc, ind, pk, code, month, old + bump, bump)
         if args.profile:
             for q in qs:
                 profile(q)
@@ -953,52 +876,6 @@ def run_one(db: str, args: argparse.Namespace) -> dict[str, Any]:
         "queries": bench.queries,
         "fresh": bench.fresh,
     }
-
-
-def fresh_rollup(bench: Bench, q: Question, ind, pk: int, code: str, month: Month, old, bump):
-    """The same, were the rollup maintained on write: values_save and the update of the
-    value's rollup rows (its ancestors on the period's date) in one transaction, then the
-    question from the rollup."""
-    from django.db import connection, transaction
-
-    from antq.indicators.services import ValueInput, values_save
-
-    before = sum(run_rollup(q).values(), Decimal(0))
-    gc.collect()
-    t0 = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cur:
-        values_save(
-            [ValueInput(ind.code, code, month.code, str(int(old + bump)))],
-            actor=None,
-            source="entered",
-        )
-        cur.execute(
-            "UPDATE bench_rollup SET value = value + %s WHERE indicator_id = %s AND year = %s "
-            "AND ancestor_id IN (SELECT ancestor_id FROM areas_areatreepath WHERE "
-            "descendant_id = %s AND depth > 0 AND valid_from <= %s AND valid_to >= %s)",
-            [
-                bump,
-                ind.pk,
-                month.code[:4],
-                pk,
-                _d(connection, month.start),
-                _d(connection, month.start),
-            ],
-        )
-    t1 = time.perf_counter()
-    after = sum(run_rollup(q).values(), Decimal(0))
-    t2 = time.perf_counter()
-    if after - before != bump:
-        raise AssertionError(f"the rollup did not take the saved value: {before} → {after}")
-    bench.fresh.append(
-        {
-            "label": "prototype (not antq's code): the same save with its rollup rows updated "
-            "in the same transaction, then (c) from the rollup",
-            "save_ms": (t1 - t0) * 1000,
-            "query_ms": (t2 - t1) * 1000,
-            "total_ms": (t2 - t0) * 1000,
-        }
-    )
 
 
 def http_question(q: Question, bench: Bench, args: argparse.Namespace) -> None:
