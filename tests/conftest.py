@@ -42,6 +42,8 @@ def _plain_static_storage(settings, tmp_path):
     }
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+    # Uploads are imported inside the request: a thread would not see the test's transaction.
+    settings.ANTQ_IMPORTS_INLINE = True
     from django.core.cache import cache
 
     cache.clear()

@@ -7,6 +7,8 @@ and the area tree, so a saved value shows in every total at once.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -307,3 +309,42 @@ class ValidationRule(models.Model):
             "gt": left > right,
             "eq": left == right,
         }[self.operator]
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+
+
+class ImportJob(models.Model):
+    """An upload being imported in the background, so its page can show how far it got."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    stage = models.CharField(max_length=16, blank=True)  # "read", then "save"
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status != ImportStatus.RUNNING:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

@@ -9,6 +9,7 @@ urlpatterns = [
     path("results.xlsx", views.results_download, name="results_xlsx"),
     path("template.xlsx", views.template_download, name="template"),
     path("import/", views.template_upload, name="import"),
+    path("import/<uuid:pk>/", views.import_job, name="import_job"),
     path("completeness/", views.completeness, name="completeness"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/", views.decide, name="decide"),

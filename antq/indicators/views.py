@@ -16,8 +16,8 @@ from antq.accounts.selectors import Action, user_can, user_scope_roots
 from antq.areas.models import Area
 from antq.areas.selectors import area_by_code, area_children
 from antq.core.vnformat import parse_date
-from antq.indicators import engine, selectors, services, xlsx
-from antq.indicators.models import DataSet, Indicator, Submission
+from antq.indicators import engine, jobs, selectors, services, xlsx
+from antq.indicators.models import DataSet, ImportJob, ImportStatus, Indicator, Submission
 from antq.indicators.periods import PeriodError, parse_period, period_of, periods_between
 
 
@@ -387,36 +387,56 @@ def template_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template_upload(request: HttpRequest) -> HttpResponse:
-    """Import a filled template, all or nothing; every problem located by its cell."""
+    """Import a filled template, all or nothing; every problem located by its cell. The
+    import runs in the background (jobs.py) and its page shows how far it got."""
     data_set = get_object_or_404(DataSet, code=request.POST.get("ds") or request.GET.get("ds", ""))
-    context = {"data_set": data_set, "problems": [], "counts": None}
-    status = 200
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["problems"] = [_("Choose the filled template to upload.")]
-            status = 400
-        elif upload.size > 25 * 1024 * 1024:
-            context["problems"] = [_("The file is larger than 25 MB; split it by area or period.")]
-            status = 400
-        else:
-            try:
-                context["counts"] = xlsx.import_workbook(
-                    upload.read(),
-                    upload.name or "upload.xlsx",
-                    request.user,
-                    reason=_("Imported from an Excel template"),
-                    data_set=data_set,
-                    calendar=data_set.calendar,
-                )
-            except services.ValueErrors as exc:
-                context["problems"] = exc.problems
-                status = 400
+    if request.method != "POST":
+        return redirect(reverse("indicators:index") + f"?ds={data_set.code}")
+    upload = request.FILES.get("file")
+    problem = None
+    if upload is None:
+        problem = _("Choose the filled template to upload.")
+    elif upload.size > 25 * 1024 * 1024:
+        problem = _("The file is larger than 25 MB; split it by area or period.")
+    if problem:
+        context = {"data_set": data_set, "problems": [problem], "counts": None}
+        template = (
+            "indicators/_import_result.html"
+            if request.headers.get("HX-Request")
+            else "indicators/import.html"
+        )
+        return render(request, template, context, status=400)
+    job = jobs.import_start(
+        data_set=data_set,
+        data=upload.read(),
+        filename=upload.name or "upload.xlsx",
+        user=request.user,
+    )
+    if request.headers.get("HX-Request") or job.status != ImportStatus.RUNNING:
+        return _import_page(request, job)
+    return redirect("indicators:import_job", pk=job.pk)
+
+
+@login_required
+def import_job(request: HttpRequest, pk) -> HttpResponse:
+    """How far an import got; polled by the page (htmx) or refreshed (without JavaScript)."""
+    job = get_object_or_404(ImportJob.objects.select_related("data_set"), pk=pk, user=request.user)
+    return _import_page(request, jobs.job_state(job))
+
+
+def _import_page(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    context = {
+        "data_set": job.data_set,
+        "job": job,
+        "problems": job.problems if job.status == ImportStatus.FAILED else [],
+        "counts": job.counts if job.status == ImportStatus.DONE else None,
+    }
     template = (
-        "indicators/_import_result.html"
+        "indicators/_import_job.html"
         if request.headers.get("HX-Request")
         else "indicators/import.html"
     )
+    status = 400 if job.status == ImportStatus.FAILED else 200
     return render(request, template, context, status=status)
 
 

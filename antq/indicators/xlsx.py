@@ -638,7 +638,7 @@ def _sheet_order(wb) -> list:
     return sheets + [ws for ws in wb.worksheets if _norm(ws.title) not in (data, _norm(HELP_SHEET))]
 
 
-def _read(data: bytes, filename: str) -> tuple[list[_Line], _Problems]:
+def _read(data: bytes, filename: str, progress=None) -> tuple[list[_Line], _Problems]:
     """The filled rows, and the problems of the rows left out; raises ValueErrors at once
     for a file that cannot be used at all."""
     from openpyxl.utils import get_column_letter
@@ -677,7 +677,7 @@ def _read(data: bytes, filename: str) -> tuple[list[_Line], _Problems]:
                 ]
             )
         letters = {name: get_column_letter(index + 1) for name, index in columns.items()}
-        lines, problems, formulas = _read_rows(ws, header_row, columns, letters)
+        lines, problems, formulas = _read_rows(ws, header_row, columns, letters, progress)
     finally:
         wb.close()
     if formulas:
@@ -685,8 +685,11 @@ def _read(data: bytes, filename: str) -> tuple[list[_Line], _Problems]:
     return lines, problems
 
 
-def _read_rows(ws, header_row: int, columns: dict[str, int], letters: dict[str, str]):
+def _read_rows(
+    ws, header_row: int, columns: dict[str, int], letters: dict[str, str], progress=None
+):
     sheet = ws.title
+    last_row = ws.max_row or 0  # from the sheet's dimension, when the file records it
     problems = _Problems()
     lines: list[_Line] = []
     formulas: dict[int, _Line] = {}  # row -> line whose value is a formula
@@ -699,6 +702,8 @@ def _read_rows(ws, header_row: int, columns: dict[str, int], letters: dict[str, 
     for row, cells in enumerate(
         ws.iter_rows(min_row=header_row + 1, values_only=False), start=header_row + 1
     ):
+        if progress is not None and row % 200 == 0:
+            progress(row, max(last_row, row), "read")
 
         def get(name: str, cells=cells):
             index = columns.get(name)
@@ -878,6 +883,7 @@ def import_workbook(
     *,
     data_set: DataSet | None = None,
     calendar: str = "gregorian",
+    progress=None,
 ) -> dict[str, int]:
     """Read an uploaded template and save its values (source "imported"), all or nothing.
 
@@ -893,8 +899,11 @@ def import_workbook(
     row must be one of its indicators, periods of its type, a unit at its level, and not in
     a submitted or approved (locked) report. Without it, ``calendar`` dates the periods.
     Entry windows and cross-indicator rules are not checked here.
+
+    ``progress(done, total, stage)``, when given, hears of the rows read (stage "read") and
+    of the start of the save (stage "save").
     """
-    lines, problems = _read(data, filename)
+    lines, problems = _read(data, filename, progress)
     if not lines and not problems:
         raise _refuse(
             filename,
@@ -976,6 +985,8 @@ def import_workbook(
     good = [line for line in lines if id(line) not in bad]
     rows = {line.item.where: line.row for line in good}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if progress is not None:
+        progress(len(lines), len(lines), "save")
     try:
         with transaction.atomic():
             counts = values_save(

@@ -122,3 +122,78 @@ def test_the_results_download_holds_the_numbers(client, ready):
         ).status_code
         == 403
     )
+
+
+def filled_template(client, start="202501", end="202512", area="20"):
+    """The province's template (every commune, indicator and month), every value filled."""
+    book = openpyxl.load_workbook(
+        io.BytesIO(download(client, area=area, start=start, end=end).content)
+    )
+    sheet = book["Số liệu"]
+    rows = 0
+    for row in sheet.iter_rows(min_row=8):
+        if row[0].value in ("MEDIA_ITEMS", "TIPS_RECEIVED"):
+            row[5].value = 1
+            rows += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), rows
+
+
+def test_an_import_reports_its_progress_and_its_page_belongs_to_its_uploader(client, ready):
+    from django.contrib.auth import get_user_model
+
+    from antq.indicators import xlsx
+    from antq.indicators.models import DataSet, ImportJob
+
+    manager = ready.manager
+    client.force_login(manager)
+    data, rows = filled_template(client, start="202401", end="202403")
+    assert rows > 400
+    heard = []
+    counts = xlsx.import_workbook(
+        data,
+        "bieu.xlsx",
+        manager,
+        data_set=DataSet.objects.get(code=DS),
+        progress=lambda done, total, stage: heard.append((done, total, stage)),
+    )
+    assert counts["created"] == rows
+    reads = [h for h in heard if h[2] == "read"]
+    assert len(reads) >= 2 and reads == sorted(reads) and all(d <= t for d, t, _s in reads)
+    assert heard[-1] == (rows, rows, "save")
+
+    response = client.post(
+        "/data/import/", {"ds": DS, "file": SimpleUploadedFile("bieu.xlsx", data)}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 200 and 'data-testid="import-done"' in response.content.decode()
+    assert (job.status, job.user, job.counts["unchanged"]) == ("done", manager, rows)
+    page = client.get(f"/data/import/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert page.status_code == 200 and 'data-testid="import-done"' in page.content.decode()
+    other = get_user_model().objects.exclude(pk=manager.pk).first()
+    client.force_login(other)
+    assert client.get(f"/data/import/{job.pk}/").status_code == 404
+
+
+def test_an_import_the_server_dropped_is_reported_as_interrupted(client, ready):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from antq.indicators.models import DataSet, ImportJob
+
+    client.force_login(ready.official)
+    job = ImportJob.objects.create(
+        user=ready.official, data_set=DataSet.objects.get(code=DS), filename="bieu.xlsx"
+    )
+    job.done, job.total = 400, 1000
+    job.save()
+    running = client.get(f"/data/import/{job.pk}/")
+    html = running.content.decode()
+    assert running.status_code == 200 and 'data-testid="import-running"' in html
+    assert 'http-equiv="refresh"' in html and 'value="40"' in html  # 40 %, refreshed
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    dropped = client.get(f"/data/import/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert dropped.status_code == 400 and "bị gián đoạn" in dropped.content.decode()
+    assert ImportJob.objects.get(pk=job.pk).status == "failed"
