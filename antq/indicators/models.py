@@ -144,10 +144,15 @@ class DataTotal(models.Model):
     transaction of every write, rebuilt by `antq rebuild-totals`; never edited by hand.
     """
 
+    # Derived rows, written only by antq.indicators.totals with ids it has just read: no
+    # database-level foreign keys (each costs a check per row written; on PostgreSQL at
+    # commit). Django still deletes them with their indicator or area.
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     period = models.CharField(max_length=8)
     grain = models.CharField(max_length=8)  # the period type of the values counted
     value = models.DecimalField(max_digits=24, decimal_places=4)
@@ -168,10 +173,15 @@ class DataValueChange(models.Model):
     """The audit trail of a value: who changed it, when, from what to what, and why."""
 
     # Looked up by (indicator, area, period): the index below serves both foreign keys.
+    # Append-only rows written by values_save() beside the value they describe, whose own
+    # foreign keys have just been checked: no database-level constraint of their own (a
+    # check per row, at commit on PostgreSQL, was a third of a bulk import's time there).
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     period = models.CharField(max_length=8)
     old_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)

@@ -28,6 +28,7 @@ children, parents, shifting, ranges and ordering do not.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -142,7 +143,7 @@ class Period:
 
     # -- codes and labels ------------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def code(self) -> str:
         """'2022', '2022S1', '2022Q3' or '202207'."""
         if self.type == "year":

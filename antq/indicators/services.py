@@ -183,17 +183,20 @@ def _locked_problems(checked: list) -> list[str]:
     if not checked:
         return []
     locked = set()
-    subs = Submission.objects.filter(
-        status__in=("submitted", "approved"),
-        area__in={c[2] for c in checked},
-        period__in={c[3].code for c in checked},
-    ).prefetch_related("data_set__indicators")
-    for sub in subs:
-        for indicator in sub.data_set.indicators.all():
-            locked.add((indicator.pk, sub.area_id, sub.period))
+    areas = sorted({c[2].id for c in checked})
+    periods = {c[3].code for c in checked}
+    for i in range(0, len(areas), 900):
+        subs = Submission.objects.filter(
+            status__in=("submitted", "approved"), area_id__in=areas[i : i + 900], period__in=periods
+        ).prefetch_related("data_set__indicators")
+        for sub in subs:
+            for indicator in sub.data_set.indicators.all():
+                locked.add((indicator.id, sub.area_id, sub.period))
+    if not locked:
+        return []
     out = []
     for item, indicator, area, period, _value in checked:
-        if (indicator.pk, area.pk, period.code) in locked:
+        if (indicator.id, area.id, period.code) in locked:
             prefix = f"{item.where}: " if item.where else ""
             out.append(
                 prefix
@@ -240,13 +243,13 @@ def values_save(
     if not checked:
         return {"created": 0, "updated": 0, "unchanged": 0}
 
-    existing = _existing({(c[1].pk, c[2].pk, c[3].code) for c in checked})
-    stock_pairs = {
-        (ind.pk, area.pk)
-        for _item, ind, area, _p, _v in checked
-        if ind.time_aggregation == TimeAggregation.LAST
-    }
-    stocks_before = totals.stock_contributions(stock_pairs) if stock_pairs else {}
+    existing = _existing({(c[1].id, c[2].id, c[3].code) for c in checked})
+    stock_pairs, stock_periods = set(), set()
+    for _item, ind, area, period, _v in checked:
+        if ind.time_aggregation == TimeAggregation.LAST:
+            stock_pairs.add((ind.id, area.id))
+            stock_periods.add(period.code)
+    stocks_before = totals.stock_contributions(stock_pairs, stock_periods) if stock_pairs else {}
 
     user_id = getattr(actor, "pk", None)
     now = timezone.now()
@@ -254,10 +257,18 @@ def values_save(
     stamp = ops.adapt_datetimefield_value(now)
     new_rows, updates, audit, flows = [], [], [], []
     seen: dict[tuple[int, int, str], Decimal] = {}
+    dates: dict[str, tuple] = {}
     for item, indicator, area, period, value in checked:
-        key = (indicator.pk, area.pk, period.code)
+        key = (indicator.id, area.id, period.code)
         comment = item.comment[:500]
-        start = period.start(calendar)
+        if period.code not in dates:
+            start, end = period.start(calendar), period.end(calendar)
+            dates[period.code] = (
+                start,
+                ops.adapt_datefield_value(start),
+                ops.adapt_datefield_value(end),
+            )
+        start, db_start, db_end = dates[period.code]
         if key in seen:  # the same key twice in a batch: the later one wins
             old, pk = seen[key], None
         else:
@@ -269,12 +280,12 @@ def values_save(
         if pk is None and old is None:
             new_rows.append(
                 (
-                    indicator.pk,
-                    area.pk,
+                    indicator.id,
+                    area.id,
                     period.code,
                     period.type,
-                    ops.adapt_datefield_value(start),
-                    ops.adapt_datefield_value(period.end(calendar)),
+                    db_start,
+                    db_end,
                     db_value,
                     source,
                     comment,
@@ -286,8 +297,8 @@ def values_save(
             updates.append((db_value, source, comment, user_id, stamp, *key))
         audit.append(
             (
-                indicator.pk,
-                area.pk,
+                indicator.id,
+                area.id,
                 period.code,
                 None if old is None else ops.adapt_decimalfield_value(old, 20, 4),
                 db_value,
@@ -313,7 +324,7 @@ def values_save(
     _insert(DataValueChange, CHANGE_COLUMNS, audit)
     totals.flows_add(flows)
     if stock_pairs:
-        totals.stocks_apply(stocks_before, totals.stock_contributions(stock_pairs))
+        totals.stocks_apply(stocks_before, totals.stock_contributions(stock_pairs, stock_periods))
     created = len(new_rows)
     return {
         "created": created,

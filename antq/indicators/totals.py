@@ -117,23 +117,41 @@ def flows_add(changes: Iterable[tuple[int, int, str, dt.date, Decimal, int]]) ->
 Contributions = dict[tuple[int, int, str, str], tuple[Decimal, dt.date]]
 
 
-def stock_contributions(pairs: Iterable[tuple[int, int]]) -> Contributions:
+def stock_contributions(
+    pairs: Iterable[tuple[int, int]], periods: Iterable[str] | None = None
+) -> Contributions:
     """For each (stock indicator, unit): its latest value in every period that contains one of
-    its values, if the unit still existed at that period's end."""
+    its values (only the periods containing one of `periods`, when given: those a write
+    touches), if the unit still existed at that period's end."""
     pairs = set(pairs)
     units = sorted({u for _i, u in pairs})
     inds = sorted({i for i, _u in pairs})
+    wanted = None
+    dates = {}
+    if periods is not None:
+        wanted = {bucket for code in periods for bucket in chain(code)}
+        years = sorted({_period(code).year for code in wanted})
+        if not years:
+            return {}
+        # Every value a touched period can hold lies within its years (reporting periods
+        # start on 15 December of the year before).
+        dates = {
+            "period_start__gte": _period(f"{years[0]:04d}").start("reporting"),
+            "period_end__lte": _period(f"{years[-1]:04d}").end("gregorian"),
+        }
     ends = dict(Area.objects.filter(pk__in=units).values_list("pk", "valid_to"))
     latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
     for i in range(0, len(units), 900):
         rows = DataValue.objects.filter(
-            indicator_id__in=inds, area_id__in=units[i : i + 900]
+            indicator_id__in=inds, area_id__in=units[i : i + 900], **dates
         ).values_list("indicator_id", "area_id", "period", "period_start", "period_end", "value")
         for ind, unit, period, start, end, value in rows.iterator(chunk_size=5000):
             if (ind, unit) not in pairs:
                 continue
             grain = _period(period).type
             for bucket in chain(period):
+                if wanted is not None and bucket not in wanted:
+                    continue
                 key = (ind, unit, bucket, grain)
                 seen = latest.get(key)
                 if seen is None or (end, start) > (seen[1], seen[0]):
@@ -152,11 +170,7 @@ def stock_contributions(pairs: Iterable[tuple[int, int]]) -> Contributions:
 
 def stocks_apply(before: Contributions, after: Contributions) -> None:
     """Move the totals from the contributions `before` a write to those `after` it."""
-    changed = [
-        k
-        for k in before.keys() | after.keys()
-        if before.get(k, (None,))[0] != after.get(k, (None,))[0]
-    ]
+    changed = [k for k in before.keys() | after.keys() if before.get(k) != after.get(k)]
     if not changed:
         return
     above = Ancestors(unit for _i, unit, _b, _g in changed)
