@@ -21,7 +21,7 @@ from antq.areas.models import (
     Level,
     Succession,
 )
-from antq.areas.signals import tree_rebuilt
+from antq.areas.signals import tree_changing, tree_rebuilt
 from antq.core.services import audit_record
 
 LOADER_SOURCES = ("gso-2025-01-04", "reform-2025-07-01")
@@ -146,8 +146,11 @@ def _intersect(a_from: dt.date, a_to: dt.date, b_from: dt.date, b_to: dt.date):
 
 
 @transaction.atomic
-def area_tree_rebuild() -> int:
-    """Recompute the closure of the parent links (the whole country takes a few seconds)."""
+def area_tree_rebuild(units: set[int] | None = None) -> int:
+    """Recompute the closure of the parent links (the whole country takes a few seconds).
+
+    `units`: the areas whose ancestors changed, for apps that follow the tree (signals); None
+    when any may have."""
     areas = {
         pk: (level, vf, vt or OPEN_END)
         for pk, level, vf, vt in Area.objects.values_list("pk", "level", "valid_from", "valid_to")
@@ -184,7 +187,7 @@ def area_tree_rebuild() -> int:
         for ancestor, depth, vf, vt in rows
     ]
     AreaTreePath.objects.bulk_create(objs, batch_size=5000)
-    tree_rebuilt.send(sender=AreaTreePath)
+    tree_rebuilt.send(sender=AreaTreePath, units=units)
     return len(objs)
 
 
@@ -200,10 +203,14 @@ def area_link_create(
     )
     if overlapping.exists():
         raise ValueError(_("The area already has a parent in that period."))
+    moving = {child.pk} | set(
+        AreaTreePath.objects.filter(ancestor=child).values_list("descendant_id", flat=True)
+    )
+    tree_changing.send(sender=AreaTreePath, units=moving)
     link = AreaLink.objects.create(
         child=child, parent=parent, valid_from=valid_from, valid_to=valid_to, source="admin"
     )
-    area_tree_rebuild()
+    area_tree_rebuild(units=moving)
     audit_record(actor=actor, action="areas.link_create", obj=link, summary=str(link))
     return link
 

@@ -8,15 +8,28 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators and data")
 
     def ready(self) -> None:
-        from antq.areas.signals import tree_rebuilt
+        from antq.areas.signals import tree_changing, tree_rebuilt
 
-        tree_rebuilt.connect(_totals_follow_the_tree, dispatch_uid="indicators-totals")
+        tree_changing.connect(_units_leave_the_totals, dispatch_uid="indicators-totals-out")
+        tree_rebuilt.connect(_totals_follow_the_tree, dispatch_uid="indicators-totals-in")
 
 
-def _totals_follow_the_tree(**_kwargs) -> None:
-    """Totals are kept by the areas above each value as of its date: recompute them."""
+def _units_leave_the_totals(units=None, **_kwargs) -> None:
+    """Some areas are about to get new ancestors: take their values out of the totals of the
+    ancestors they have now."""
+    from antq.indicators import totals
+
+    if units:
+        totals.units_move(units, sign=-1)
+
+
+def _totals_follow_the_tree(units=None, **_kwargs) -> None:
+    """Totals are kept by the areas above each value as of its date: put the moved areas'
+    values into their new ancestors' totals, or recompute everything after a reload."""
     from antq.indicators import totals
     from antq.indicators.models import DataValue
 
-    if DataValue.objects.exists():
+    if units:
+        totals.units_move(units, sign=1)
+    elif units is None and DataValue.objects.exists():
         totals.rebuild()

@@ -28,10 +28,12 @@ from antq.indicators.services import ValueErrors
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
+KEEP = timedelta(days=30)  # finished jobs are kept this long, for their result page
 REPORT_EVERY = 0.5  # seconds between progress writes
 
 
 def import_start(*, data_set: DataSet, data: bytes, filename: str, user: Any) -> ImportJob:
+    ImportJob.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     job = ImportJob.objects.create(user=user, data_set=data_set, filename=filename[:200])
     language = translation.get_language()
     if getattr(settings, "ANTQ_IMPORTS_INLINE", False):

@@ -13,9 +13,10 @@ then the sum of a few rows (periods.pieces_between), whatever the number of unit
   contributions of the units it touched, before and after, and applies the difference.
 
 The area itself is not in its own rows (only areas strictly above a unit are): the engine
-reads an area's own values from DataValue. `rebuild()` recomputes everything from the values
-and the area tree; it runs when the tree changes (signal areas.tree_rebuilt) and as
-`antq rebuild-totals`.
+reads an area's own values from DataValue. When some areas get a new parent, their values
+leave their old ancestors' totals and join the new ones' (`units_move`, on the signals
+areas.tree_changing and areas.tree_rebuilt); `rebuild()` recomputes everything from the values
+and the area tree, after a load of the official lists and as `antq rebuild-totals`.
 """
 
 from __future__ import annotations
@@ -188,6 +189,33 @@ def stocks_apply(before: Contributions, after: Contributions) -> None:
     _write(deltas)
 
 
+def units_move(units: Iterable[int], *, sign: int) -> None:
+    """Take the values of `units` out of the totals of their current ancestors (sign -1), or
+    put them into them (sign 1): around a change of the tree that moves those units only, so
+    a village added under a commune does not recompute the country's totals."""
+    units = sorted(set(units))
+    stocks = set(
+        Indicator.objects.filter(time_aggregation=TimeAggregation.LAST).values_list("pk", flat=True)
+    )
+    flows, pairs = [], set()
+    for i in range(0, len(units), 900):
+        rows = DataValue.objects.filter(area_id__in=units[i : i + 900]).values_list(
+            "indicator_id", "area_id", "period", "period_start", "value"
+        )
+        for ind, unit, period, start, value in rows.iterator(chunk_size=5000):
+            if ind in stocks:
+                pairs.add((ind, unit))
+            else:
+                flows.append((ind, unit, period, start, sign * value, sign))
+    flows_add(flows)
+    if pairs:
+        found = stock_contributions(pairs)
+        if sign < 0:
+            stocks_apply(found, {})
+        else:
+            stocks_apply({}, found)
+
+
 # --- rebuild ---------------------------------------------------------------------------------
 
 _MONTH = "SUBSTR(v.period, 5, 2)"
@@ -258,4 +286,5 @@ __all__ = [
     "rebuild",
     "stock_contributions",
     "stocks_apply",
+    "units_move",
 ]

@@ -58,3 +58,46 @@ def test_a_value_is_entered_submitted_approved_and_seen_on_the_results(
     expect(page.get_by_test_id("dashboard-total")).to_have_text("6.512")
     screenshot(page, "results-media-items.png")
     console.assert_clean()
+
+
+def test_a_filled_template_is_uploaded_and_imported_in_the_background(
+    page: Page, console, screenshot
+):
+    """The server imports in a thread; the page polls the job until it reports the result."""
+    import io
+
+    import openpyxl
+
+    log_in(page, "nasam", DEMO_PASSWORD)
+    page.goto("/data/?ds=phong-trao-hang-thang")
+    template = page.request.get(
+        "/data/template.xlsx?ds=phong-trao-hang-thang&area=06124&start=202601&end=202603"
+    )
+    assert template.ok
+    book = openpyxl.load_workbook(io.BytesIO(template.body()))
+    sheet = book["Số liệu"]
+    filled = 0
+    for row in sheet.iter_rows(min_row=8):
+        if row[0].value == "MEDIA_ITEMS":
+            row[5].value = 4
+            filled += 1
+    out = io.BytesIO()
+    book.save(out)
+    form = page.get_by_test_id("import-form")
+    form.locator("input[type=file]").set_input_files(
+        files=[
+            {
+                "name": "bieu-na-sam.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": out.getvalue(),
+            }
+        ]
+    )
+    form.get_by_role("button", name="Nhập số liệu").click()
+    done = page.get_by_test_id("import-done")
+    expect(done).to_be_visible()
+    expect(done).to_contain_text(f"Đã nhập {filled} số liệu")
+    screenshot(page, "data-import.png")
+    page.goto("/data/results/?indicator=MEDIA_ITEMS&area=06124&start=202601&end=202603")
+    expect(page.get_by_test_id("dashboard-total")).to_have_text(str(4 * filled))
+    console.assert_clean()
