@@ -135,9 +135,13 @@ else:
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock-upgrade
-        # deadlocks between concurrent writers; the timeout rides out short write bursts.
+        # deadlocks between concurrent writers; the timeout rides out short write bursts. A
+        # page cache of ANTQ_SQLITE_CACHE_MB per connection (SQLite's default is 2 MB) keeps
+        # the indexes a bulk import writes into in memory (docs/benchmarks.md).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            f" PRAGMA cache_size=-{env_int('ANTQ_SQLITE_CACHE_MB', 64, minimum=2) * 1024};"
+            " PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from antq.areas.models import Area, AreaTreePath, Succession
 from antq.indicators.models import DataTotal, DataValue, Indicator, TimeAggregation
 from antq.indicators.periods import PERIOD_TYPES, Period, PeriodError, parse_period, pieces_between
@@ -311,13 +313,20 @@ def _from_totals(
             else:
                 sums.flows[(ind, place, label)] += value
                 sums.read += count
-    # The areas' own values (a commune's, or a district's entered at district level).
-    ends = dict(Area.objects.filter(pk__in=targets).values_list("pk", "valid_to"))
+    # The areas' own values (a commune's, or a district's entered at district level). Most
+    # areas above the communes have none: ask which have any first (one probe of the area
+    # index each) rather than scan an indicator's values over the range for them.
+    ends = dict(
+        Area.objects.filter(pk__in=targets)
+        .filter(Exists(DataValue.objects.filter(area_id=OuterRef("pk"))))
+        .values_list("pk", "valid_to")
+    )
+    with_values = sorted(ends)
     latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
-    for i in range(0, len(targets), 500):
+    for i in range(0, len(with_values), 500):
         own = DataValue.objects.filter(
             indicator_id__in=ids,
-            area_id__in=targets[i : i + 500],
+            area_id__in=with_values[i : i + 500],
             period_start__gte=pieces.low,
             period_end__lte=pieces.high,
         ).values_list("indicator_id", "area_id", "period", "period_start", "period_end", "value")

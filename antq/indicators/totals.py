@@ -34,9 +34,8 @@ from antq.indicators.models import DataTotal, DataValue, Indicator, TimeAggregat
 from antq.indicators.periods import PERIOD_TYPES, Period, parse_period
 
 TABLE = DataTotal._meta.db_table
-UPSERT = (
-    f"INSERT INTO {TABLE} (indicator_id, area_id, period, grain, value, count)"
-    " VALUES (%s, %s, %s, %s, %s, %s)"
+COLUMNS = "(indicator_id, area_id, period, grain, value, count)"
+ON_CONFLICT = (
     " ON CONFLICT (indicator_id, area_id, period, grain) DO UPDATE SET"
     f" value = {TABLE}.value + excluded.value, count = {TABLE}.count + excluded.count"
 )
@@ -81,9 +80,17 @@ def _write(deltas: Deltas) -> None:
     ]
     if not rows:
         return
+    # Many rows per statement: one round trip per 1,000 rows on PostgreSQL (a statement per
+    # row cost seconds per batch of an import), within SQLite's limit of bound parameters.
+    per = 1000 if connection.vendor == "postgresql" else 150
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 5000):
-            cursor.executemany(UPSERT, rows[i : i + 5000])
+        for i in range(0, len(rows), per):
+            chunk = rows[i : i + per]
+            marks = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {TABLE} {COLUMNS} VALUES {marks}{ON_CONFLICT}",
+                [v for row in chunk for v in row],
+            )
 
 
 def flows_add(changes: Iterable[tuple[int, int, str, dt.date, Decimal, int]]) -> None:
@@ -255,7 +262,7 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
         bucket = _BUCKET_SQL[level]
         # Only table names and fixed fragments are formatted in; values are parameters.
         sql = (
-            f"INSERT INTO {TABLE} (indicator_id, area_id, period, grain, value, count)"
+            f"INSERT INTO {TABLE} {COLUMNS}"
             f" SELECT v.indicator_id, p.ancestor_id, {bucket}, v.period_type, SUM(v.value),"
             f" COUNT(*) FROM {values} v"
             f" JOIN {indicators} i ON i.id = v.indicator_id AND i.time_aggregation = %s"
