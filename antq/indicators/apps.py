@@ -20,6 +20,7 @@ def _units_leave_the_totals(units=None, **_kwargs) -> None:
     from antq.indicators import totals
 
     if units:
+        totals.units_lock(units)
         totals.units_move(units, sign=-1)
 
 

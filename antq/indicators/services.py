@@ -243,6 +243,7 @@ def values_save(
     if not checked:
         return {"created": 0, "updated": 0, "unchanged": 0}
 
+    totals.units_lock({c[2].id for c in checked})
     existing = _existing({(c[1].id, c[2].id, c[3].code) for c in checked})
     stock_pairs, stock_periods = set(), set()
     for _item, ind, area, period, _v in checked:

@@ -196,6 +196,22 @@ def stocks_apply(before: Contributions, after: Contributions) -> None:
     _write(deltas)
 
 
+def units_lock(units: Iterable[int]) -> None:
+    """Writers of the same units take turns until commit (PostgreSQL; SQLite has one writer
+    at a time anyway): a write reads the values it replaces and, for stocks, the unit's other
+    values, and the totals move by the difference, which must not be computed from a state
+    another transaction is changing. The areas' rows are locked FOR NO KEY UPDATE, in id
+    order: writers of other units, and foreign-key checks, are not held up."""
+    units = sorted(set(units))
+    for i in range(0, len(units), 900):
+        list(
+            Area.objects.select_for_update(no_key=True)
+            .filter(pk__in=units[i : i + 900])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
 def units_move(units: Iterable[int], *, sign: int) -> None:
     """Take the values of `units` out of the totals of their current ancestors (sign -1), or
     put them into them (sign 1): around a change of the tree that moves those units only, so
@@ -293,5 +309,6 @@ __all__ = [
     "rebuild",
     "stock_contributions",
     "stocks_apply",
+    "units_lock",
     "units_move",
 ]

@@ -327,3 +327,23 @@ def test_values_the_database_cannot_hold_are_refused(catalogue, value, message):
         values_save([ValueInput("ASSETS_RECOVERED_VND", "06157", "202001", value)], actor=None)
     assert message in caught.value.problems[0]
     assert not DataValue.objects.exists() and not DataTotal.objects.exists()
+
+
+def test_writers_of_the_same_units_take_turns(catalogue):
+    """A write computes the totals' difference from the values it replaces: on PostgreSQL
+    it first locks its units' rows (FOR NO KEY UPDATE, in id order), so that two writers of
+    one unit cannot both start from the same old value. SQLite has one writer at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    units = communes()[:3]
+    with CaptureQueriesContext(connection) as seen:
+        values_save([ValueInput(STOCK, u.code, "202403", 2) for u in reversed(units)], actor=None)
+    sql = [q["sql"] for q in seen.captured_queries]
+    locks = [s for s in sql if "FOR NO KEY UPDATE" in s]
+    if connection.vendor == "postgresql":
+        assert len(locks) == 1 and "ORDER BY" in locks[0]
+        first_read = next(i for i, s in enumerate(sql) if "indicators_datavalue" in s)
+        assert sql.index(locks[0]) < first_read  # locked before anything is read
+    else:
+        assert locks == []
