@@ -245,19 +245,14 @@ def values_save(
 
     totals.units_lock({c[2].id for c in checked})
     existing = _existing({(c[1].id, c[2].id, c[3].code) for c in checked})
-    stock_pairs, stock_periods = set(), set()
-    for _item, ind, area, period, _v in checked:
-        if ind.time_aggregation == TimeAggregation.LAST:
-            stock_pairs.add((ind.id, area.id))
-            stock_periods.add(period.code)
-    stocks_before = totals.stock_contributions(stock_pairs, stock_periods) if stock_pairs else {}
-
     user_id = getattr(actor, "pk", None)
     now = timezone.now()
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(now)
     new_rows, updates, audit, flows = [], [], [], []
+    stocks: dict[tuple[int, int, str], tuple] = {}
     seen: dict[tuple[int, int, str], Decimal] = {}
+    spans: dict[tuple[int, int, str], tuple[dt.date, dt.date]] = {}
     dates: dict[str, tuple] = {}
     for item, indicator, area, period, value in checked:
         key = (indicator.id, area.id, period.code)
@@ -266,17 +261,22 @@ def values_save(
             start, end = period.start(calendar), period.end(calendar)
             dates[period.code] = (
                 start,
+                end,
                 ops.adapt_datefield_value(start),
                 ops.adapt_datefield_value(end),
             )
-        start, db_start, db_end = dates[period.code]
+        start, end, db_start, db_end = dates[period.code]
         if key in seen:  # the same key twice in a batch: the later one wins
             old, pk = seen[key], None
+            start, end = spans[key]
         else:
-            pk, old, old_comment = existing.get(key, (None, None, None))
+            pk, old, old_comment, *stored = existing.get(key, (None, None, None, None, None))
             if old is not None and old == value and old_comment == comment:
                 continue
+            if pk is not None:  # a replaced value keeps its dates (those of its calendar)
+                start, end = stored
         seen[key] = value
+        spans[key] = (start, end)
         db_value = ops.adapt_decimalfield_value(value, 20, 4)
         if pk is None and old is None:
             new_rows.append(
@@ -311,7 +311,10 @@ def values_save(
         )
         if indicator.time_aggregation == TimeAggregation.SUM:
             flows.append((*key, start, value - (old or 0), 0 if old is not None else 1))
+        else:
+            stocks[key] = (start, end, value)
 
+    stocks_before, stocks_after = totals.stocks_change(stocks) if stocks else ({}, {})
     _insert(DataValue, VALUE_COLUMNS, new_rows)
     if updates:
         table = DataValue._meta.db_table
@@ -324,8 +327,7 @@ def values_save(
             )
     _insert(DataValueChange, CHANGE_COLUMNS, audit)
     totals.flows_add(flows)
-    if stock_pairs:
-        totals.stocks_apply(stocks_before, totals.stock_contributions(stock_pairs, stock_periods))
+    totals.stocks_apply(stocks_before, stocks_after)
     created = len(new_rows)
     return {
         "created": created,
@@ -361,7 +363,8 @@ CHANGE_COLUMNS = (
 
 
 def _existing(keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], tuple]:
-    """{(indicator, area, period): (id, value, comment)} of the keys that have a value."""
+    """{(indicator, area, period): (id, value, comment, start, end)} of the keys that have
+    a value."""
     out = {}
     inds = sorted({k[0] for k in keys})
     areas = sorted({k[1] for k in keys})
@@ -369,10 +372,19 @@ def _existing(keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], tup
     for i in range(0, len(areas), 900):
         rows = DataValue.objects.filter(
             indicator_id__in=inds, area_id__in=areas[i : i + 900], period__in=periods
-        ).values_list("indicator_id", "area_id", "period", "id", "value", "comment")
-        for ind, area, period, pk, value, comment in rows.iterator(chunk_size=5000):
+        ).values_list(
+            "indicator_id",
+            "area_id",
+            "period",
+            "id",
+            "value",
+            "comment",
+            "period_start",
+            "period_end",
+        )
+        for ind, area, period, *found in rows.iterator(chunk_size=5000):
             if (ind, area, period) in keys:
-                out[(ind, area, period)] = (pk, value, comment)
+                out[(ind, area, period)] = tuple(found)
     return out
 
 

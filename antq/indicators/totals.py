@@ -97,27 +97,33 @@ def flows_add(changes: Iterable[tuple[int, int, str, dt.date, Decimal, int]]) ->
     """Apply changes of flow values: (indicator, unit, period code, period start, value
     difference, count difference) each. Grouped by ancestor before being spread over the
     periods containing each value, so a batch of 50,000 values writes a few thousand rows."""
-    by_unit: dict[tuple[int, int, str, dt.date], list] = {}
-    for ind, unit, period, start, delta, dcount in changes:
-        slot = by_unit.setdefault((ind, unit, period, start), [Decimal(0), 0])
-        slot[0] += delta
-        slot[1] += dcount
-    if not by_unit:
+    changes = list(changes)
+    if not changes:
         return
-    above = Ancestors(unit for _i, unit, _p, _s in by_unit)
+    above = Ancestors({c[1] for c in changes})
+    seen: dict[tuple[int, dt.date], list[int]] = {}
     by_area: dict[tuple[int, int, str], list] = {}
-    for (ind, unit, period, start), (delta, dcount) in by_unit.items():
-        for anc in above.of(unit, start):
-            slot = by_area.setdefault((ind, anc, period), [Decimal(0), 0])
-            slot[0] += delta
-            slot[1] += dcount
+    for ind, unit, period, start, delta, dcount in changes:
+        ancestors = seen.get((unit, start))
+        if ancestors is None:
+            ancestors = seen[(unit, start)] = above.of(unit, start)
+        for anc in ancestors:
+            slot = by_area.get((ind, anc, period))
+            if slot is None:
+                by_area[(ind, anc, period)] = [delta, dcount]
+            else:
+                slot[0] += delta
+                slot[1] += dcount
     deltas: Deltas = {}
     for (ind, anc, period), (delta, dcount) in by_area.items():
         grain = _period(period).type
         for bucket in chain(period):
-            slot = deltas.setdefault((ind, anc, bucket, grain), [Decimal(0), 0])
-            slot[0] += delta
-            slot[1] += dcount
+            slot = deltas.get((ind, anc, bucket, grain))
+            if slot is None:
+                deltas[(ind, anc, bucket, grain)] = [delta, dcount]
+            else:
+                slot[0] += delta
+                slot[1] += dcount
     _write(deltas)
 
 
@@ -125,13 +131,16 @@ def flows_add(changes: Iterable[tuple[int, int, str, dt.date, Decimal, int]]) ->
 Contributions = dict[tuple[int, int, str, str], tuple[Decimal, dt.date]]
 
 
-def stock_contributions(
-    pairs: Iterable[tuple[int, int]], periods: Iterable[str] | None = None
-) -> Contributions:
-    """For each (stock indicator, unit): its latest value in every period that contains one of
-    its values (only the periods containing one of `periods`, when given: those a write
-    touches), if the unit still existed at that period's end."""
-    pairs = set(pairs)
+# (indicator, unit, period) -> (start, end, value): a unit's stock values
+StockValues = dict[tuple[int, int, str], tuple[dt.date, dt.date, Decimal]]
+
+
+def _stock_values(
+    pairs: set[tuple[int, int]], periods: Iterable[str] | None
+) -> tuple[StockValues, set[str] | None, dict[int, dt.date | None]]:
+    """The values of the (stock indicator, unit) pairs that periods containing one of
+    `periods` hold (all of them without `periods`), the periods concerned, and the units'
+    end dates."""
     units = sorted({u for _i, u in pairs})
     inds = sorted({i for i, _u in pairs})
     wanted = None
@@ -140,30 +149,38 @@ def stock_contributions(
         wanted = {bucket for code in periods for bucket in chain(code)}
         years = sorted({_period(code).year for code in wanted})
         if not years:
-            return {}
+            return {}, wanted, {}
         # Every value a touched period can hold lies within its years (reporting periods
         # start on 15 December of the year before).
         dates = {
             "period_start__gte": _period(f"{years[0]:04d}").start("reporting"),
             "period_end__lte": _period(f"{years[-1]:04d}").end("gregorian"),
         }
-    ends = dict(Area.objects.filter(pk__in=units).values_list("pk", "valid_to"))
-    latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
+    ends = {}
+    found: StockValues = {}
     for i in range(0, len(units), 900):
+        chunk = units[i : i + 900]
+        ends.update(Area.objects.filter(pk__in=chunk).values_list("pk", "valid_to"))
         rows = DataValue.objects.filter(
-            indicator_id__in=inds, area_id__in=units[i : i + 900], **dates
+            indicator_id__in=inds, area_id__in=chunk, **dates
         ).values_list("indicator_id", "area_id", "period", "period_start", "period_end", "value")
         for ind, unit, period, start, end, value in rows.iterator(chunk_size=5000):
-            if (ind, unit) not in pairs:
+            if (ind, unit) in pairs:
+                found[(ind, unit, period)] = (start, end, value)
+    return found, wanted, ends
+
+
+def _latest(values: StockValues, wanted: set[str] | None, ends) -> Contributions:
+    latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
+    for (ind, unit, period), (start, end, value) in values.items():
+        grain = _period(period).type
+        for bucket in chain(period):
+            if wanted is not None and bucket not in wanted:
                 continue
-            grain = _period(period).type
-            for bucket in chain(period):
-                if wanted is not None and bucket not in wanted:
-                    continue
-                key = (ind, unit, bucket, grain)
-                seen = latest.get(key)
-                if seen is None or (end, start) > (seen[1], seen[0]):
-                    latest[key] = (start, end, value)
+            key = (ind, unit, bucket, grain)
+            seen = latest.get(key)
+            if seen is None or (end, start) > (seen[1], seen[0]):
+                latest[key] = (start, end, value)
     out: Contributions = {}
     for (ind, unit, bucket, grain), (start, _end, value) in latest.items():
         valid_to = ends.get(unit)
@@ -174,6 +191,26 @@ def stock_contributions(
             continue
         out[(ind, unit, bucket, grain)] = (value, start)
     return out
+
+
+def stock_contributions(
+    pairs: Iterable[tuple[int, int]], periods: Iterable[str] | None = None
+) -> Contributions:
+    """For each (stock indicator, unit): its latest value in every period that contains one of
+    its values (only the periods containing one of `periods`, when given), if the unit still
+    existed at that period's end."""
+    values, wanted, ends = _stock_values(set(pairs), periods)
+    return _latest(values, wanted, ends)
+
+
+def stocks_change(changes: StockValues) -> tuple[Contributions, Contributions]:
+    """The contributions of the units a write of stock values touches, before and after it,
+    from one read of their values (the write's own applied in memory)."""
+    pairs = {(ind, unit) for ind, unit, _p in changes}
+    values, wanted, ends = _stock_values(pairs, {p for _i, _u, p in changes})
+    before = _latest(values, wanted, ends)
+    values.update(changes)
+    return before, _latest(values, wanted, ends)
 
 
 def stocks_apply(before: Contributions, after: Contributions) -> None:
@@ -309,6 +346,7 @@ __all__ = [
     "rebuild",
     "stock_contributions",
     "stocks_apply",
+    "stocks_change",
     "units_lock",
     "units_move",
 ]

@@ -347,3 +347,20 @@ def test_writers_of_the_same_units_take_turns(catalogue):
         assert sql.index(locks[0]) < first_read  # locked before anything is read
     else:
         assert locks == []
+
+
+def test_a_value_replaced_through_the_other_calendar_keeps_its_dates_and_totals(catalogue):
+    commune = communes()[4].code
+    values_save(
+        [ValueInput(FLOW, commune, "202203", 5), ValueInput(STOCK, commune, "202203", 3)],
+        actor=None,
+        calendar="reporting",
+    )
+    values_save(
+        [ValueInput(FLOW, commune, "202203", 8), ValueInput(STOCK, commune, "202203", 4)],
+        actor=None,
+    )
+    assert set(DataValue.objects.values_list("period_start", flat=True)) == {D(2022, 2, 15)}
+    kept = stored_totals()
+    totals.rebuild()
+    assert stored_totals() == kept
