@@ -180,7 +180,13 @@ class _Sums:
         self.stocks: dict[tuple[int, int | None, str, str], Decimal] = defaultdict(Decimal)
         self.read = 0
 
-    def result(self, by_code: dict[int, Indicator], by_area: bool, by_time: str | None):
+    def result(
+        self,
+        by_code: dict[int, Indicator],
+        by_area: bool,
+        by_time: str | None,
+        codes: dict[int, str] | None = None,
+    ):
         totals = dict(self.flows)
         finest: dict[tuple[int, int | None, str], str] = {}
         for ind, place, label, grain in self.stocks:
@@ -189,8 +195,7 @@ class _Sums:
                 finest[key] = grain
         for (ind, place, label), grain in finest.items():
             totals[(ind, place, label)] = self.stocks[(ind, place, label, grain)]
-        codes = {}
-        if by_area:
+        if codes is None and by_area:
             codes = dict(
                 Area.objects.filter(pk__in={p for _i, p, _l in totals}).values_list("pk", "code")
             )
@@ -244,18 +249,36 @@ def _from_totals(
     area's (or children's) own values. None when a child changed parent within a piece."""
     by_pk = {i.pk: i for i in indicators}
     ids = list(by_pk)
+    # Whether an area has values of its own (most above the communes have none): one probe
+    # of the values' area index, asked with the areas themselves.
+    has_own = Exists(DataValue.objects.filter(area_id=OuterRef("descendant_id")))
+    # The children (or the area itself, its path to itself), in one query: their dates under
+    # the area, their own dates and code, and whether they have values of their own.
+    found = (
+        AreaTreePath.objects.filter(ancestor=area, depth=1 if by_area else 0)
+        .annotate(own=has_own)
+        .values_list(
+            "descendant_id",
+            "valid_from",
+            "valid_to",
+            "descendant__valid_from",
+            "descendant__valid_to",
+            "descendant__code",
+            "own",
+        )
+    )
+    life: dict[int, tuple[dt.date, dt.date]] = {}
+    spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    area_codes: dict[int, str] = {}
+    ends: dict[int, dt.date | None] = {}
+    own_values: set[int] = set()
+    for child, vf, vt, life_from, life_to, code, own in found:
+        spans[child].append((vf, vt))
+        life[child] = (life_from, life_to or _OPEN_END)
+        area_codes[child], ends[child] = code, life_to
+        if own:
+            own_values.add(child)
     if by_area:
-        life = {
-            pk: (vf, vt or _OPEN_END)
-            for pk, vf, vt in Area.objects.filter(
-                tree_paths__ancestor=area, tree_paths__depth=1
-            ).values_list("pk", "valid_from", "valid_to")
-        }
-        spans: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-        for child, vf, vt in AreaTreePath.objects.filter(ancestor=area, depth=1).values_list(
-            "descendant_id", "valid_from", "valid_to"
-        ):
-            spans[child].append((vf, vt))
         # A child under the area all its life counts whole; otherwise piece by piece, and a
         # piece only partly under the area needs the values themselves.
         partial: dict[int, set[str]] = {}
@@ -275,6 +298,7 @@ def _from_totals(
     else:
         partial = {}
         targets = [area.pk]
+        ends = {area.pk: area.valid_to}
     if not targets:
         return Result(rows=[], total=Decimal(0), values_read=0)
 
@@ -313,15 +337,9 @@ def _from_totals(
             else:
                 sums.flows[(ind, place, label)] += value
                 sums.read += count
-    # The areas' own values (a commune's, or a district's entered at district level). Most
-    # areas above the communes have none: ask which have any first (one probe of the area
-    # index each) rather than scan an indicator's values over the range for them.
-    ends = dict(
-        Area.objects.filter(pk__in=targets)
-        .filter(Exists(DataValue.objects.filter(area_id=OuterRef("pk"))))
-        .values_list("pk", "valid_to")
-    )
-    with_values = sorted(ends)
+    # The areas' own values (a commune's, or a district's entered at district level), for
+    # those that have any.
+    with_values = sorted(own_values & set(targets)) if by_area else sorted(own_values)
     latest: dict[tuple[int, int, str, str], tuple[dt.date, dt.date, Decimal]] = {}
     for i in range(0, len(with_values), 500):
         own = DataValue.objects.filter(
@@ -347,7 +365,7 @@ def _from_totals(
     for (ind, target, label, grain), (_e, _s, value) in latest.items():
         sums.stocks[(ind, target if by_area else None, label, grain)] += value
         sums.read += 1
-    return sums.result(by_pk, by_area, by_time)
+    return sums.result(by_pk, by_area, by_time, area_codes)
 
 
 def _from_values(

@@ -158,13 +158,21 @@ def _stock_values(
         }
     ends = {}
     found: StockValues = {}
+    columns = ("indicator_id", "area_id", "period", "period_start", "period_end", "value")
     for i in range(0, len(units), 900):
-        chunk = units[i : i + 900]
-        ends.update(Area.objects.filter(pk__in=chunk).values_list("pk", "valid_to"))
-        rows = DataValue.objects.filter(
-            indicator_id__in=inds, area_id__in=chunk, **dates
-        ).values_list("indicator_id", "area_id", "period", "period_start", "period_end", "value")
-        for ind, unit, period, start, end, value in rows.iterator(chunk_size=5000):
+        ends.update(Area.objects.filter(pk__in=units[i : i + 900]).values_list("pk", "valid_to"))
+    if dates and len(units) > 200:
+        # Many units: one range of the (indicator, period_start) index, not a probe per unit.
+        queries = [DataValue.objects.filter(indicator_id__in=inds, **dates)]
+    else:
+        queries = [
+            DataValue.objects.filter(indicator_id__in=inds, area_id__in=units[i : i + 900], **dates)
+            for i in range(0, len(units), 900)
+        ]
+    for query in queries:
+        for ind, unit, period, start, end, value in query.values_list(*columns).iterator(
+            chunk_size=5000
+        ):
             if (ind, unit) in pairs:
                 found[(ind, unit, period)] = (start, end, value)
     return found, wanted, ends

@@ -364,3 +364,22 @@ def test_a_value_replaced_through_the_other_calendar_keeps_its_dates_and_totals(
     kept = stored_totals()
     totals.rebuild()
     assert stored_totals() == kept
+
+
+def test_a_large_batch_finds_what_it_replaces_by_ranges(catalogue):
+    """Past RANGE_READ_AREAS areas a batch reads existing values by (indicator, period start)
+    ranges; replacements, in either calendar, are still found, counted and totalled."""
+    from antq.indicators.services import RANGE_READ_AREAS
+
+    many = communes("VN")[: RANGE_READ_AREAS + 50]
+    first = [ValueInput(code, a.code, "202305", 3) for a in many for code in (FLOW, STOCK)]
+    assert values_save(first[:20], actor=None, calendar="reporting")["created"] == 20
+    assert values_save(first[20:], actor=None)["created"] == len(first) - 20
+    again = [ValueInput(code, a.code, "202305", 5) for a in many for code in (FLOW, STOCK)]
+    counts = values_save(again, actor=None)
+    assert counts == {"created": 0, "updated": len(again), "unchanged": 0}
+    assert DataValue.objects.count() == len(again)
+    assert set(DataValue.objects.values_list("value", flat=True)) == {5}
+    kept = stored_totals()
+    totals.rebuild()
+    assert stored_totals() == kept
