@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from antq.accounts.selectors import Action, user_can, user_scope_roots
-from antq.areas.models import Area
+from antq.areas.models import Area, AreaTreePath
 from antq.areas.selectors import area_by_code, area_children
 from antq.core.vnformat import parse_date
 from antq.indicators import engine, jobs, selectors, services, xlsx
@@ -225,6 +227,15 @@ def _default_area(user) -> str:
     return "20"
 
 
+def _by_child(*, area: Area, **question) -> engine.Result:
+    """Results by the area's child units; an area without any (a commune) is its own row."""
+    if AreaTreePath.objects.filter(ancestor=area, depth=1).exists():
+        return engine.analytics(area=area, by_area=True, **question)
+    result = engine.analytics(area=area, by_area=False, **question)
+    rows = [dataclasses.replace(r, area=area.code) for r in result.rows]
+    return engine.Result(rows=rows, total=result.total, values_read=result.values_read)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     q = request.GET
@@ -244,15 +255,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if not user_can(request.user, Action.VIEW, area=area, on=on):
             raise PermissionDenied(_("This area is outside your scope."))
         by_time = q.get("time") if q.get("time") in ("year", "quarter", "month") else "year"
-        result = engine.analytics(
-            indicators=chosen,
-            area=area,
-            start=start,
-            end=end,
-            on=on,
-            by_area=True,
-            by_time=by_time,
-            mode=mode,
+        result = _by_child(
+            indicators=chosen, area=area, start=start, end=end, on=on, by_time=by_time, mode=mode
         )
     except (ValueError, PeriodError) as exc:
         error = str(exc)
@@ -456,15 +460,8 @@ def results_download(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     mode = q.get("mode") if q.get("mode") in ("historic", "current") else "historic"
     try:
-        result = engine.analytics(
-            indicators=indicators,
-            area=area,
-            start=start,
-            end=end,
-            on=on,
-            by_area=True,
-            by_time="year",
-            mode=mode,
+        result = _by_child(
+            indicators=indicators, area=area, start=start, end=end, on=on, by_time="year", mode=mode
         )
     except engine.AnalyticsError as exc:
         raise Http404(str(exc)) from None

@@ -159,6 +159,24 @@ def test_the_results_page_shows_the_totals_in_both_modes(client, form):
         "Xã Na Sầm" in current
         and "Huyện Văn Lãng" not in current.split('data-testid="dashboard-table"')[1]
     )
+    # A commune has no units below it: its results are its own row, not an empty table.
+    values_save([ValueInput("MEDIA_ITEMS", "06124", "202602", 4)], actor=None)
+    commune = client.get(
+        "/data/results/?indicator=MEDIA_ITEMS&area=06124&start=202601&end=202603"
+    ).content.decode()
+    assert 'data-testid="dashboard-total">4<' in commune and "Xã Na Sầm" in commune
+    sheet = client.get("/data/results.xlsx?indicator=MEDIA_ITEMS&area=06124&start=2026&end=2026")
+    import io
+
+    import openpyxl
+
+    cells = [
+        c.value
+        for ws in openpyxl.load_workbook(io.BytesIO(sheet.content)).worksheets
+        for row in ws.iter_rows()
+        for c in row
+    ]
+    assert sheet.status_code == 200 and "Xã Na Sầm" in cells and 4 in cells
     bad = client.get("/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019Q9&end=2022")
     assert bad.status_code == 400 and 'data-testid="dashboard-error"' in bad.content.decode()
     client.force_login(people.official)
