@@ -254,7 +254,7 @@ def _from_totals(
     has_own = Exists(DataValue.objects.filter(area_id=OuterRef("descendant_id")))
     # The children (or the area itself, its path to itself), in one query: their dates under
     # the area, their own dates and code, and whether they have values of their own.
-    found = (
+    places = (
         AreaTreePath.objects.filter(ancestor=area, depth=1 if by_area else 0)
         .annotate(own=has_own)
         .values_list(
@@ -272,7 +272,7 @@ def _from_totals(
     area_codes: dict[int, str] = {}
     ends: dict[int, dt.date | None] = {}
     own_values: set[int] = set()
-    for child, vf, vt, life_from, life_to, code, own in found:
+    for child, vf, vt, life_from, life_to, code, own in places:
         spans[child].append((vf, vt))
         life[child] = (life_from, life_to or _OPEN_END)
         area_codes[child], ends[child] = code, life_to
