@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from antq.areas.models import Area, AreaTreePath, Succession
-from antq.indicators.models import DataTotal, DataValue, Indicator, TimeAggregation
+from antq.indicators.models import DataTotal, DataValue, Indicator, PeriodType, TimeAggregation
 from antq.indicators.periods import PERIOD_TYPES, Period, PeriodError, parse_period, pieces_between
 from antq.indicators.totals import chain
 
@@ -116,7 +117,7 @@ def _labels(start: Period, end: Period, by_time: str | None) -> list[_Label]:
         whole = pieces_between(start, end)
     except PeriodError:
         raise AnalyticsError(
-            "the end period is before the start", code="invalid_range", field="end"
+            _("The end period is before the start."), code="invalid_range", field="end"
         ) from None
     if by_time is None:
         return [_Label(start.code if start == end else f"{start.code}..{end.code}", tuple(whole))]
@@ -157,11 +158,17 @@ class _Pieces:
                 return label, code
         if period in self.coarse:
             raise AnalyticsError(
-                f"values of period {period} cannot be grouped by {self.by_time}",
+                _("Values of period %(period)s cannot be divided by %(unit)s.")
+                % {"period": period, "unit": _unit_name(self.by_time)},
                 code="invalid_grouping",
                 field="by",
             )
         return None
+
+
+def _unit_name(period_type: str) -> str:
+    """'month' -> 'tháng' (in the active language)."""
+    return str(PeriodType(period_type).label).lower()
 
 
 def _exists_at_end(valid_to: dt.date | None, piece: str, start: dt.date) -> bool:
@@ -226,9 +233,17 @@ def analytics(
     scope_area_ids: Iterable[int] | None = None,
 ) -> Result:
     if mode not in ("historic", "current"):
-        raise AnalyticsError(f"unknown mode {mode!r}", code="invalid_mode", field="mode")
+        raise AnalyticsError(
+            _("Unknown mode “%(mode)s” (historic or current).") % {"mode": str(mode)[:20]},
+            code="invalid_mode",
+            field="mode",
+        )
     if by_time is not None and by_time not in PERIOD_TYPES:
-        raise AnalyticsError(f"cannot group by {by_time!r}", code="invalid_grouping", field="by")
+        raise AnalyticsError(
+            _("Cannot group by “%(by)s”.") % {"by": str(by_time)[:20]},
+            code="invalid_grouping",
+            field="by",
+        )
     labels = _labels(start, end, by_time)
     pieces = _Pieces(labels, by_time, pieces_between(start, end))
     if mode == "historic" and scope_area_ids is None:
@@ -319,7 +334,10 @@ def _from_totals(
         .exists()
     ):
         raise AnalyticsError(
-            f"some values cannot be grouped by {by_time}", code="invalid_grouping", field="by"
+            _("Some values cover a longer period and cannot be divided by %(unit)s.")
+            % {"unit": _unit_name(by_time)},
+            code="invalid_grouping",
+            field="by",
         )
     for i in range(0, len(targets), 500):
         rows = DataTotal.objects.filter(

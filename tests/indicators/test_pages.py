@@ -177,6 +177,8 @@ def test_the_results_page_shows_the_totals_in_both_modes(client, form):
         for c in row
     ]
     assert sheet.status_code == 200 and "Xã Na Sầm" in cells and 4 in cells
+    backwards = client.get("/data/results/?indicator=MEDIA_ITEMS&area=20&start=2022&end=2019")
+    assert "Kỳ kết thúc ở trước kỳ bắt đầu." in backwards.content.decode()
     bad = client.get("/data/results/?indicator=MEDIA_ITEMS&area=20&start=2019Q9&end=2022")
     assert bad.status_code == 400 and 'data-testid="dashboard-error"' in bad.content.decode()
     client.force_login(people.official)
