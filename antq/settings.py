@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "antq.accounts",
     "antq.directives",
     "antq.indicators",
+    "antq.grassroots",
     "antq.web",
     "antq.demo",
 ]

@@ -199,3 +199,53 @@ def area_ids_under_at_any_time(root_ids: list[int] | QuerySet) -> QuerySet:
     descendants = AreaTreePath.objects.filter(ancestor_id__in=root_ids).values("descendant_id")
     predecessors = Succession.objects.filter(successor_id__in=descendants).values("predecessor_id")
     return Area.objects.filter(Q(pk__in=descendants) | Q(pk__in=predecessors)).values("pk")
+
+
+def _largest(shares: list[tuple[Area, Decimal]]) -> Area | None:
+    """The area with the largest share; ties go to the lowest code (deterministic)."""
+    if not shares:
+        return None
+    return sorted(shares, key=lambda s: (-s[1], s[0].code))[0][0]
+
+
+def area_holder_on(area: Area, on: dt.date) -> Area | None:
+    """The unit that held, on the date, a place registered in `area` — for a record that
+    lives longer than its unit (a self-management model founded in 2018 in a commune merged
+    on 1/7/2025). The area itself while it exists; after its end its successor with the
+    largest share (followed through later changes); before its start the predecessor that
+    passed it the largest share. None where the chain ends."""
+    for _step in range(20):  # successions form no cycles; this bounds a corrupt table
+        if area.is_valid_on(on):
+            return area
+        if area.valid_to is not None and on > area.valid_to:
+            shares = [
+                (s.successor, s.share)
+                for s in Succession.objects.filter(predecessor=area).select_related("successor")
+            ]
+        else:
+            shares = [
+                (s.predecessor, s.share)
+                for s in Succession.objects.filter(successor=area).select_related("predecessor")
+            ]
+        nxt = _largest(shares)
+        if nxt is None:
+            return None
+        area = nxt
+    return None
+
+
+def area_related(area: Area) -> set[int]:
+    """Ids of the area and of every area linked to it by successions, either way and
+    transitively: the units a record registered in `area` can be counted on over time."""
+    seen = {area.pk}
+    frontier = {area.pk}
+    for _step in range(20):
+        if not frontier:
+            break
+        links = Succession.objects.filter(
+            Q(predecessor_id__in=frontier) | Q(successor_id__in=frontier)
+        ).values_list("predecessor_id", "successor_id")
+        found = {pk for pair in links for pk in pair} - seen
+        seen |= found
+        frontier = found
+    return seen

@@ -26,6 +26,23 @@ STANDARD: tuple[Standard, ...] = (
         "News items, articles, photos and reports published on security and order",
     ),
     Standard(
+        "MEDIA_ITEMS_CENTRAL",
+        "Số tin, bài, ảnh, phóng sự đăng trên báo chí Trung ương",
+        "Media items published by central outlets",
+    ),
+    Standard(
+        "MEDIA_ITEMS_LOCAL",
+        "Số tin, bài, ảnh, phóng sự đăng trên báo chí địa phương",
+        "Media items published by local outlets",
+    ),
+    Standard("MEDIA_NEWS", "Số tin tuyên truyền về an ninh, trật tự", "News items published"),
+    Standard("MEDIA_ARTICLES", "Số bài viết tuyên truyền về an ninh, trật tự", "Articles published"),
+    Standard("MEDIA_PHOTOS", "Số ảnh tuyên truyền về an ninh, trật tự", "Photos published"),
+    Standard(
+        "MEDIA_REPORTS", "Số phóng sự tuyên truyền về an ninh, trật tự", "Feature reports published"
+    ),
+    Standard("MEDIA_VIDEOS", "Số video tuyên truyền về an ninh, trật tự", "Videos published"),
+    Standard(
         "SM_MODELS_ACTIVE",
         "Số mô hình “Tự phòng, tự quản, tự bảo vệ, tự hòa giải về an ninh, trật tự” đang hoạt động",
         "Self-management models on security and order in operation",

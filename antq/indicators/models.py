@@ -7,6 +7,7 @@ and the area tree, so a saved value shows in every total at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -62,6 +63,19 @@ class Indicator(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_standard = models.BooleanField(_("standard catalogue"), default=False)
+    # Counted from a registry (antq.indicators.derived): the registry's key, and the first
+    # day it covers. Monthly values from that day on are derived and never typed; earlier
+    # periods (figures from before the registry existed) are entered or imported as usual.
+    derived_source = models.CharField(_("derived from the registry"), max_length=64, blank=True)
+    derived_from = models.DateField(
+        _("derived from the registry from"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Monthly values from this day on are counted from the registry's records and "
+            "cannot be typed; earlier periods are entered or imported."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,6 +93,12 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def is_derived_for(self, end: dt.date) -> bool:
+        """Does a period ending on `end` overlap the span counted from the registry?"""
+        return bool(self.derived_source) and self.derived_from is not None and (
+            end >= self.derived_from
+        )
 
 
 class ValueSource(models.TextChoices):
@@ -358,3 +378,48 @@ class ImportJob(models.Model):
         if self.status != ImportStatus.RUNNING:
             return 100
         return min(99, self.done * 100 // self.total) if self.total else 0
+
+
+class DerivedChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a decision")
+    APPLIED = "applied", _("Applied")
+    KEPT = "kept", _("Approved figure kept")
+
+
+class DerivedChange(models.Model):
+    """A count from a registry that differs from a value in a submitted or approved report.
+
+    The value is not changed silently: the approver of the report sees the difference and
+    applies the new count or keeps the approved figure (antq.indicators.derived)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(_("period"), max_length=8)
+    stored = models.DecimalField(_("figure in the report"), max_digits=20, decimal_places=4)
+    counted = models.DecimalField(
+        _("count from the records"), max_digits=20, decimal_places=4
+    )
+    status = models.CharField(
+        max_length=16, choices=DerivedChangeStatus.choices, default=DerivedChangeStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("change from a registry")
+        verbose_name_plural = _("changes from registries")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period"],
+                condition=Q(status="pending"),
+                name="derivedchange_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period}: {self.stored} → {self.counted}"

@@ -78,6 +78,7 @@ class ValueInput:
     value: str | int | Decimal
     comment: str = ""
     where: str = ""  # e.g. "line 12" — prefixed to every error about this row
+    area_id: int | None = None  # the unit itself, for writers that hold it (derived counts)
 
 
 # DataValue.value: 20 digits, 4 of them decimals.
@@ -96,9 +97,10 @@ class AreaCodes:
     """Resolves official codes by date (codes are reused across the 2025 reform). The codes
     of a whole batch are read in one query; a code not read yet is looked up on demand."""
 
-    def __init__(self, codes: Iterable[str] = ()):
+    def __init__(self, codes: Iterable[str] = (), ids: Iterable[int] = ()):
         self._spans: dict[str, list[tuple[dt.date, dt.date | None, Area]]] = {}
-        self._load({str(c).strip() for c in codes})
+        self._load({str(c).strip() for c in codes if c})
+        self.by_id = {a.pk: a for a in Area.objects.filter(pk__in=sorted(set(ids)))}
 
     def _load(self, codes: set[str]) -> None:
         codes = sorted(c for c in codes if c not in self._spans)
@@ -142,7 +144,7 @@ def _check(
             "period": str(item.period)[:20]
         }
     start = period.start(calendar)
-    area = areas.at(item.area, start)
+    area = areas.by_id.get(item.area_id) if item.area_id else areas.at(item.area, start)
     if area is None:
         return prefix + _("no area had the code “%(code)s” on %(date)s") % {
             "code": str(item.area)[:20],
@@ -220,6 +222,7 @@ def values_save(
     source: str = ValueSource.ENTERED,
     reason: str = "",
     calendar: str = "gregorian",
+    locked_ok: bool = False,
 ) -> dict[str, int]:
     """Validate every value first, then write them all (or none). A key that exists has its
     value replaced, and the change is kept in the value's audit trail. The totals of every
@@ -229,15 +232,35 @@ def values_save(
     tuples with executemany (COPY on PostgreSQL), not as model instances."""
     items = list(items)
     indicators = {i.code: i for i in Indicator.objects.all()}
-    areas = AreaCodes(item.area for item in items)
+    areas = AreaCodes(
+        (item.area for item in items if not item.area_id),
+        (item.area_id for item in items if item.area_id),
+    )
     checked, problems = [], []
     for item in items:
         result = _check(item, indicators, areas, calendar)
         if isinstance(result, str):
             problems.append(result)
+        elif source != ValueSource.DERIVED and result[0].is_derived_for(
+            result[2].end(calendar)
+        ):
+            prefix = f"{item.where}: " if item.where else ""
+            problems.append(
+                prefix
+                + _(
+                    "%(code)s is counted from the registry's records from %(date)s; "
+                    "change the records, not the figure (%(period)s)"
+                )
+                % {
+                    "code": result[0].code,
+                    "date": result[0].derived_from.strftime("%d/%m/%Y"),
+                    "period": result[2].code,
+                }
+            )
         else:
             checked.append((item, *result))
-    problems += _locked_problems(checked)
+    if not locked_ok:
+        problems += _locked_problems(checked)
     if problems:
         raise ValueErrors(problems)
     if not checked:

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from antq.areas.management.commands.load_areas import load_areas
-from antq.indicators import totals
+from antq.grassroots.services import registries_install
+from antq.indicators import derived, totals
 from antq.indicators.services import catalogue_install, data_sets_install, totals_missing
 
 
@@ -24,6 +25,10 @@ def run_setup(stdout, *, verbosity: int = 1) -> None:
     if totals_missing():
         stdout.write("  Tính các số tổng hợp từ số liệu đã có…")
         totals.rebuild()
+    if registries_install():
+        stdout.write("  Sổ theo dõi cơ sở: chỉ tiêu đếm từ sổ từ tháng này (số liệu trước đó nhập tay).")
+    # Stocks counted from the registries reach this month (a new month needs its values).
+    derived.refresh(reason="antq setup")
 
 
 class Command(BaseCommand):

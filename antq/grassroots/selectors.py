@@ -1,0 +1,139 @@
+"""Scoped reads of the grassroots registries.
+
+A user sees the records of the areas under their bodies' areas, at any date (and of the old
+communes today's communes were formed from); a superuser sees everything. Members of
+security teams are real people: their names and birth dates are shown only to users whose
+scope covers the team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
+
+from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
+from antq.areas.models import Area
+from antq.areas.selectors import area_ids_under_at_any_time
+from antq.grassroots.models import (
+    MediaItem,
+    ModelType,
+    MovementEvent,
+    SecurityTeam,
+    SelfManagementModel,
+)
+
+
+def _scoped(qs: QuerySet, user, field: str = "area_id") -> QuerySet:
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    return qs.filter(**{f"{field}__in": user_scope_area_ids_any_time(user, Action.VIEW)})
+
+
+def _under(qs: QuerySet, area: Area | None, field: str = "area_id") -> QuerySet:
+    """Only records of areas that have been under `area` (or the communes it was formed
+    from): the map-free area drill-down of the list pages."""
+    if area is None:
+        return qs
+    return qs.filter(**{f"{field}__in": area_ids_under_at_any_time([area.pk])})
+
+
+def models_visible_to(
+    user,
+    *,
+    area: Area | None = None,
+    type: str = "",
+    status: str = "",
+    q: str = "",
+    founded_from: dt.date | None = None,
+    founded_to: dt.date | None = None,
+) -> QuerySet[SelfManagementModel]:
+    qs = _under(_scoped(SelfManagementModel.objects.all(), user), area)
+    if type:
+        qs = qs.filter(type__code=type)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(place__icontains=q))
+    if founded_from:
+        qs = qs.filter(founded_on__gte=founded_from)
+    if founded_to:
+        qs = qs.filter(founded_on__lte=founded_to)
+    return qs.select_related("type", "area", "host_body").annotate(
+        n_replicas=Count("replicas", distinct=True)
+    )
+
+
+def model_types() -> QuerySet[ModelType]:
+    return ModelType.objects.order_by("name")
+
+
+def teams_visible_to(
+    user, *, area: Area | None = None, q: str = "", active_on: dt.date | None = None
+) -> QuerySet[SecurityTeam]:
+    qs = _under(_scoped(SecurityTeam.objects.all(), user), area)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(place__icontains=q))
+    if active_on:
+        qs = qs.filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=active_on),
+            established_on__lte=active_on,
+        )
+    return qs.select_related("area").annotate(
+        n_members=Count("members", filter=Q(members__left_on__isnull=True))
+    )
+
+
+def media_visible_to(
+    user,
+    *,
+    area: Area | None = None,
+    kind: str = "",
+    level: str = "",
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[MediaItem]:
+    qs = _under(_scoped(MediaItem.objects.all(), user), area)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(outlet_level=level)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(outlet__icontains=q))
+    if date_from:
+        qs = qs.filter(published_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(published_on__lte=date_to)
+    return qs.select_related("area")
+
+
+def events_visible_to(
+    user,
+    *,
+    area: Area | None = None,
+    kind: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[MovementEvent]:
+    qs = _under(_scoped(MovementEvent.objects.all(), user), area)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if date_from:
+        qs = qs.filter(held_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(held_on__lte=date_to)
+    return qs.select_related("area")
+
+
+def user_may_enter(user, area: Area, on: dt.date | None = None) -> bool:
+    return user_can(user, Action.ENTER, area=area, on=on or area.valid_to or None)
+
+
+def user_may_register(user) -> bool:
+    """Does the user hold a role that registers records anywhere (shows the "new" buttons)?"""
+    from antq.accounts.selectors import user_scope_roots
+
+    return bool(user.is_authenticated and (user.is_superuser or user_scope_roots(user, Action.ENTER)))
