@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from antq.accounts import api as accounts_api
 from antq.areas import api as areas_api
 from antq.directives import api as directives_api
+from antq.grassroots import api as grassroots_api
 from antq.indicators import api as indicators_api
 
 admin.site.site_header = _("antq administration")
@@ -29,6 +30,7 @@ api_v1 = [
     path("assignments/", directives_api.AssignmentListView.as_view(), name="assignment-list"),
     path("indicators/", indicators_api.IndicatorListView.as_view(), name="indicator-list"),
     path("analytics/", indicators_api.AnalyticsView.as_view(), name="analytics"),
+    path("analytics/records", indicators_api.RecordsView.as_view(), name="analytics-records"),
     path("datavalues/bulk", indicators_api.BulkValuesView.as_view(), name="datavalues-bulk"),
     path(
         "assignments/<int:pk>/progress/",
@@ -38,6 +40,49 @@ api_v1 = [
     path("areas/", areas_api.AreaListView.as_view(), name="area-list"),
     path("areas/<str:code>/", areas_api.AreaDetailView.as_view(), name="area-detail"),
     path("areas/<str:code>/history/", areas_api.AreaHistoryView.as_view(), name="area-history"),
+    path("grassroots/models/", grassroots_api.ModelListView.as_view(), name="gr-model-list"),
+    path(
+        "grassroots/models/<int:pk>/",
+        grassroots_api.ModelDetailView.as_view(),
+        name="gr-model-detail",
+    ),
+    path(
+        "grassroots/models/<int:pk>/status",
+        grassroots_api.ModelStatusView.as_view(),
+        name="gr-model-status",
+    ),
+    path(
+        "grassroots/models/<int:pk>/assessments",
+        grassroots_api.ModelAssessmentView.as_view(),
+        name="gr-model-assessments",
+    ),
+    path("grassroots/teams/", grassroots_api.TeamListView.as_view(), name="gr-team-list"),
+    path(
+        "grassroots/teams/<int:pk>/", grassroots_api.TeamDetailView.as_view(), name="gr-team-detail"
+    ),
+    path(
+        "grassroots/teams/<int:pk>/members",
+        grassroots_api.TeamMembersView.as_view(),
+        name="gr-team-members",
+    ),
+    path("grassroots/media/", grassroots_api.MediaListView.as_view(), name="gr-media-list"),
+    path("grassroots/media/bulk", grassroots_api.MediaBulkView.as_view(), name="gr-media-bulk"),
+    path(
+        "grassroots/media/<int:pk>/",
+        grassroots_api.MediaDetailView.as_view(),
+        name="gr-media-detail",
+    ),
+    path("grassroots/events/", grassroots_api.EventListView.as_view(), name="gr-event-list"),
+    path(
+        "grassroots/assessments/",
+        grassroots_api.AssessmentListView.as_view(),
+        name="gr-assessment-list",
+    ),
+    path(
+        "grassroots/recognitions/",
+        grassroots_api.RecognitionListView.as_view(),
+        name="gr-recognition-list",
+    ),
 ]
 
 urlpatterns = [
@@ -45,6 +90,7 @@ urlpatterns = [
     path("areas/", include("antq.areas.urls")),
     path("documents/", include("antq.directives.urls")),
     path("data/", include("antq.indicators.urls")),
+    path("registries/", include("antq.grassroots.urls")),
     path("accounts/", include("antq.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,11 +1,12 @@
 """Synthetic monthly values for Lạng Sơn whose province totals match the seed article.
 
-2019-2022, on the 194 communes of the time: 6.512 media items (“hơn 6.500 tin, bài, ảnh,
-phóng sự”), 66 self-management models in operation at the end of 2022, thousands of tips
+2019-2022, on the 194 communes of the time: thousands of tips
 (3.468 received, 2.156 of value), 912 criminal cases cleared thanks to them (“hơn 900 vụ”),
 1.047 suspects (“hơn 1.000 đối tượng”) and 4,5 tỷ đồng of assets recovered. From July 2025,
 values on the 65 new communes. Every per-commune figure is SYNTHETIC (the article gives only
-province totals) and says so in its comment.
+province totals) and says so in its comment. The media items (6.512, “hơn 6.500 tin, bài,
+ảnh, phóng sự”) and the 66 self-management models are records of the demo registries
+(antq.demo.grassroots), from which those indicators are counted.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ SEED_TOTALS = {
     "SUSPECTS_BY_TIPS": 1047,
     "ASSETS_RECOVERED_VND": 4_500_000_000,
 }
-MODELS_END_2022 = 66
+# Counted from the demo registries (antq.demo.grassroots), not loaded as figures.
+COUNTED = {"MEDIA_ITEMS"}
 
 
 def _split(total: int, weights: Sequence[float], unit: int = 1) -> list[int]:
@@ -87,6 +89,7 @@ def indicators_load() -> int:
         code: _split(total, weights, 100_000 if code == "ASSETS_RECOVERED_VND" else 1)
         for code, total in SEED_TOTALS.items()
         if code not in ("CASES_CLEARED_BY_TIPS", "SUSPECTS_BY_TIPS", "ASSETS_RECOVERED_VND")
+        and code not in COUNTED
     }
     grid["TIPS_VALUABLE"] = _cap(grid["TIPS_VALUABLE"], grid["TIPS_RECEIVED"])
     cases = _cap(
@@ -106,20 +109,6 @@ def indicators_load() -> int:
                 commune, month = communes[n // len(months)], months[n % len(months)]
                 items.append(ValueInput(code, commune.code, month.code, value, COMMENT))
 
-    # Self-management models: 66 in operation at the end of 2022, founded 2015-2022.
-    hosts = rng.sample(communes, 52)
-    founded: dict[str, list[dt.date]] = {}
-    for n in range(MODELS_END_2022):
-        host = hosts[n % len(hosts)]
-        founded.setdefault(host.code, []).append(
-            dt.date(rng.randint(2015, 2022), rng.randint(1, 12), 1)
-        )
-    for code, dates in founded.items():
-        for month in months:
-            stock = sum(1 for d in dates if d <= month.end("gregorian"))
-            if stock:
-                items.append(ValueInput("SM_MODELS_ACTIVE", code, month.code, stock, COMMENT))
-
     # After the reform: the 65 communes and wards, July 2025 to last month.
     today = dt.date.today()
     last = period_of(today.replace(day=1) - dt.timedelta(days=1), "month")
@@ -129,26 +118,11 @@ def indicators_load() -> int:
         )
         recent = periods_between("202507", last.code, "month")
         for commune in new_communes:
-            # the models of the communes it was formed from carry on
-            base_models = sum(
-                len(founded.get(s.predecessor.code, []))
-                for s in commune.successions_in.select_related("predecessor")
-                if s.predecessor.valid_to and s.share == 1
-            )
             for month in recent:
-                items.append(
-                    ValueInput("MEDIA_ITEMS", commune.code, month.code, rng.randint(1, 6), COMMENT)
-                )
                 items.append(
                     ValueInput(
                         "TIPS_RECEIVED", commune.code, month.code, rng.randint(0, 4), COMMENT
                     )
                 )
-                if base_models:
-                    items.append(
-                        ValueInput(
-                            "SM_MODELS_ACTIVE", commune.code, month.code, base_models, COMMENT
-                        )
-                    )
     values_save(items, actor=None, source="imported", reason="demo")
     return len(items)

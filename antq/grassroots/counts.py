@@ -22,21 +22,26 @@ from django.utils.translation import gettext_lazy as _
 
 from antq.areas.models import Area
 from antq.areas.selectors import area_holder_on, area_related
-from antq.indicators.derived import FLOW, STOCK, Counts, Source, register
-from antq.indicators.periods import Period
 from antq.grassroots.models import (
+    TEAMS_LAW_FROM,
+    AssessmentStatus,
+    Classification,
     EventKind,
     MediaItem,
     MediaKind,
     ModelStatus,
+    MovementAssessment,
     MovementEvent,
     OutletLevel,
+    RecognitionResult,
+    SafetyRecognition,
     SecurityTeam,
     SelfManagementModel,
     StatusChange,
-    TEAMS_LAW_FROM,
     TeamMember,
 )
+from antq.indicators.derived import FLOW, STOCK, Counts, Source, register
+from antq.indicators.periods import Period
 
 
 def _month(day: dt.date) -> str:
@@ -162,10 +167,16 @@ def _models_behind(start: dt.date, end: dt.date, area_ids) -> Iterable:
 
 
 def _model_row(m: SelfManagementModel) -> list:
-    return [m.name, m.type.name, m.area.name, date_format(m.founded_on, "d/m/Y"), m.get_status_display()]
+    return [
+        m.name,
+        m.type.name,
+        m.area.name,
+        date_format(m.founded_on, "d/m/Y"),
+        m.get_status_display(),
+    ]
 
 
-MODEL_COLUMNS = (_("Name"), _("Type"), _("Area"), _("Founded on"), _("Status today"))
+MODEL_COLUMNS = (_("Name"), _("Type of model"), _("Area"), _("Founded on"), _("Status today"))
 
 
 # --- security teams ------------------------------------------------------------------------
@@ -220,7 +231,14 @@ def _url(name: str) -> Callable[[object], str]:
     return lambda record: reverse(name, args=[record.pk])
 
 
-MEDIA_COLUMNS = (_("Date"), _("Type"), _("Title"), _("Outlet"), _("Level"), _("Area"))
+MEDIA_COLUMNS = (
+    _("Date"),
+    _("Type of item"),
+    _("Headline"),
+    _("Outlet"),
+    _("Outlet level"),
+    _("Area"),
+)
 
 
 def _media_row(m: MediaItem) -> list:
@@ -234,7 +252,7 @@ def _media_row(m: MediaItem) -> list:
     ]
 
 
-EVENT_COLUMNS = (_("Date"), _("Kind"), _("Title"), _("Area"), _("Participants"))
+EVENT_COLUMNS = (_("Date"), _("Kind of event"), _("Headline"), _("Area"), _("Participants"))
 
 
 def _event_row(e: MovementEvent) -> list:
@@ -305,7 +323,12 @@ def sources() -> list[Source]:
             label=_("security teams in operation"),
             counts=_stock(_teams, lambda t, day: int(team_exists_on(t, day))),
             behind=_teams_behind,
-            columns=(_("Team"), _("Village or residential group"), _("Commune"), _("Established")),
+            columns=(
+                _("Team"),
+                _("Village or residential group"),
+                _("Commune or ward"),
+                _("Established"),
+            ),
             row=lambda t: [t.name, t.place, t.area.name, date_format(t.established_on, "d/m/Y")],
             url=_url("grassroots:team"),
             records_url="grassroots:teams",
@@ -324,17 +347,23 @@ def sources() -> list[Source]:
                 ),
             ),
             behind=_members_behind,
-            columns=(_("Full name"), _("Role"), _("Team"), _("Commune")),
+            columns=(_("Full name"), _("Role"), _("Team"), _("Commune or ward")),
             row=lambda m: [m.full_name, m.get_role_display(), m.team.name, m.team.area.name],
             url=lambda m: reverse("grassroots:team", args=[m.team_id]),
             records_url="grassroots:teams",
             default_from=TEAMS_LAW_FROM,
         ),
         _media("grassroots.media", _("media items")),
-        _media("grassroots.media_central", _("media items in central outlets"),
-               outlet_level=OutletLevel.CENTRAL),
-        _media("grassroots.media_local", _("media items in local outlets"),
-               outlet_level=OutletLevel.LOCAL),
+        _media(
+            "grassroots.media_central",
+            _("media items in central outlets"),
+            outlet_level=OutletLevel.CENTRAL,
+        ),
+        _media(
+            "grassroots.media_local",
+            _("media items in local outlets"),
+            outlet_level=OutletLevel.LOCAL,
+        ),
     ]
     for kind in MediaKind:
         out.append(
@@ -370,6 +399,111 @@ def sources() -> list[Source]:
     return out
 
 
+# --- the annual assessment and the “An toàn về an ninh, trật tự” recognitions ----------------
+
+
+def _year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
+def _assessments(cls: str):
+    def records(related: set[int] | None):
+        qs = MovementAssessment.objects.filter(
+            status=AssessmentStatus.REVIEWED, classification=cls
+        ).select_related("area", "sheet")
+        if related is not None:
+            qs = qs.filter(area_id__in=sorted(related))
+        for a in qs:
+            yield a, a.area
+
+    def behind(start: dt.date, end: dt.date, area_ids) -> Iterable:
+        if (end.month, end.day) != (12, 31):
+            return
+        qs = MovementAssessment.objects.filter(
+            status=AssessmentStatus.REVIEWED,
+            classification=cls,
+            sheet__year=end.year,
+            area_id__in=area_ids,
+        ).select_related("area", "sheet")
+        for a in qs.order_by("area__name"):
+            yield a, a.area, end
+
+    return records, behind
+
+
+def _recognitions(recognised: bool):
+    def _qs():
+        qs = SafetyRecognition.objects.select_related("area")
+        return qs.filter(result=RecognitionResult.RECOGNISED) if recognised else qs
+
+    def records(related: set[int] | None):
+        qs = _qs()
+        if related is not None:
+            qs = qs.filter(area_id__in=sorted(related))
+        for r in qs:
+            yield r, r.area
+
+    def behind(start: dt.date, end: dt.date, area_ids) -> Iterable:
+        if (end.month, end.day) != (12, 31):
+            return
+        for r in _qs().filter(year=end.year, area_id__in=area_ids).order_by("area__name"):
+            yield r, r.area, end
+
+    return records, behind
+
+
+def _assessment_row(a: MovementAssessment) -> list:
+    return [a.area.name, a.sheet.year, a.review_total, a.get_classification_display()]
+
+
+def _recognition_row(r: SafetyRecognition) -> list:
+    return [
+        r.area.name,
+        r.year,
+        date_format(r.registered_on, "d/m/Y"),
+        r.get_result_display(),
+        r.decision_number,
+    ]
+
+
+def _movement_sources() -> list[Source]:
+    out = []
+    for cls in Classification:
+        records, behind = _assessments(cls.value)
+        out.append(
+            Source(
+                key=f"grassroots.class_{cls.value}",
+                kind=STOCK,
+                label=format_lazy("{}: {}", _("communes by class of the movement"), cls.label),
+                counts=_stock(records, lambda a, day: int(day == _year_end(a.sheet.year))),
+                behind=behind,
+                columns=(_("Commune or ward"), _("Year"), _("Points"), _("Class")),
+                row=_assessment_row,
+                url=_url("grassroots:assessment"),
+                records_url="grassroots:assessments",
+            )
+        )
+    for recognised, key, label in (
+        (False, "grassroots.safe_registered", _("areas registered for “An toàn về ANTT”")),
+        (True, "grassroots.safe_recognised", _("areas recognised “An toàn về ANTT”")),
+    ):
+        records, behind = _recognitions(recognised)
+        out.append(
+            Source(
+                key=key,
+                kind=STOCK,
+                label=label,
+                counts=_stock(records, lambda r, day: int(day == _year_end(r.year))),
+                behind=behind,
+                columns=(_("Area"), _("Year"), _("Registered on"), _("Result"), _("Decision")),
+                row=_recognition_row,
+                url=None,
+                records_url="grassroots:recognitions",
+            )
+        )
+    return out
+
+
 # Which standard indicator each count feeds when the registries are installed.
 LINKS = {
     "SM_MODELS_ACTIVE": "grassroots.models_active",
@@ -386,9 +520,15 @@ LINKS = {
     "MEDIA_VIDEOS": "grassroots.media_video",
     "LAUNCH_EVENTS": "grassroots.launches",
     "NGAY_HOI_PARTICIPANTS": "grassroots.ngay_hoi_participants",
+    "MOVEMENT_CLASS_EXCELLENT": "grassroots.class_xuat_sac",
+    "MOVEMENT_CLASS_GOOD": "grassroots.class_kha",
+    "MOVEMENT_CLASS_AVERAGE": "grassroots.class_trung_binh",
+    "MOVEMENT_CLASS_WEAK": "grassroots.class_yeu",
+    "SAFE_AREAS_REGISTERED": "grassroots.safe_registered",
+    "SAFE_AREAS_RECOGNISED": "grassroots.safe_recognised",
 }
 
 
 def register_all() -> None:
-    for source in sources():
+    for source in (*sources(), *_movement_sources()):
         register(source)

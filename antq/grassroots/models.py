@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from antq.accounts.models import Body
 from antq.areas.models import Area
@@ -294,7 +295,9 @@ class MovementEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     title = models.CharField(_("title"), max_length=300)
     held_on = models.DateField(_("date"))
-    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
     participants = models.PositiveIntegerField(_("participants"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
@@ -310,3 +313,169 @@ class MovementEvent(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- the annual assessment of the movement ---------------------------------------------------
+
+
+class Classification(models.TextChoices):
+    EXCELLENT = "xuat_sac", pgettext_lazy("movement class", "Excellent")
+    GOOD = "kha", pgettext_lazy("movement class", "Good")
+    AVERAGE = "trung_binh", pgettext_lazy("movement class", "Average")
+    WEAK = "yeu", pgettext_lazy("movement class", "Weak")
+
+
+class CriteriaSheet(models.Model):
+    """The year's sheet of criteria for assessing the movement in a commune (100 points in
+    all), with the points that separate the classes."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    excellent_from = models.PositiveSmallIntegerField(_("excellent from (points)"), default=90)
+    good_from = models.PositiveSmallIntegerField(_("good from (points)"), default=70)
+    average_from = models.PositiveSmallIntegerField(_("average from (points)"), default=50)
+
+    class Meta:
+        verbose_name = _("criteria sheet")
+        verbose_name_plural = _("criteria sheets")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(excellent_from__gt=F("good_from"))
+                & Q(good_from__gt=F("average_from"))
+                & Q(excellent_from__lte=100),
+                name="criteriasheet_thresholds_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def classify(self, points) -> str:
+        if points >= self.excellent_from:
+            return Classification.EXCELLENT
+        if points >= self.good_from:
+            return Classification.GOOD
+        if points >= self.average_from:
+            return Classification.AVERAGE
+        return Classification.WEAK
+
+
+class Criterion(models.Model):
+    sheet = models.ForeignKey(CriteriaSheet, on_delete=models.CASCADE, related_name="criteria")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("criterion"), max_length=500)
+    max_points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["sheet_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "number"], name="criterion_number_unique"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Being self-assessed")
+    SUBMITTED = "submitted", _("Self-assessed, waiting for review")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class MovementAssessment(models.Model):
+    """A commune's assessment of the movement for a year: its own points per criterion, then
+    the points of the level above, whose total gives the class."""
+
+    sheet = models.ForeignKey(CriteriaSheet, on_delete=models.PROTECT, related_name="assessments")
+    area = models.ForeignKey(
+        Area, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    self_total = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    review_total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    classification = models.CharField(
+        _("class"), max_length=16, choices=Classification.choices, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        verbose_name = _("movement assessment")
+        verbose_name_plural = _("movement assessments")
+        ordering = ["-sheet__year", "area_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "area"], name="movementassessment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.sheet_id}"
+
+
+class Score(models.Model):
+    assessment = models.ForeignKey(
+        MovementAssessment, on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    self_points = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    review_points = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    evidence = models.CharField(_("evidence"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.self_points} / {self.review_points}"
+
+
+class RecognitionResult(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    RECOGNISED = "recognised", _("Recognised")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
+
+
+class SafetyRecognition(models.Model):
+    """A residential area's or commune's registration for, and recognition as, “An toàn về an
+    ninh, trật tự” in a year (Thông tư 124/2021/TT-BCA): registered in the first quarter,
+    assessed and recognised at the year's end."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    registered_on = models.DateField(_("registered on"))
+    result = models.CharField(
+        _("result"),
+        max_length=16,
+        choices=RecognitionResult.choices,
+        default=RecognitionResult.REGISTERED,
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("safety recognition")
+        verbose_name_plural = _("safety recognitions")
+        ordering = ["-year", "area_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="recognition_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.year}: {self.result}"

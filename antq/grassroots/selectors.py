@@ -9,6 +9,7 @@ scope covers the team.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
@@ -61,8 +62,10 @@ def models_visible_to(
         qs = qs.filter(founded_on__gte=founded_from)
     if founded_to:
         qs = qs.filter(founded_on__lte=founded_to)
-    return qs.select_related("type", "area", "host_body").annotate(
-        n_replicas=Count("replicas", distinct=True)
+    return (
+        qs.select_related("type", "area", "host_body")
+        .annotate(n_replicas=Count("replicas", distinct=True))
+        .order_by("name", "id")
     )
 
 
@@ -81,8 +84,10 @@ def teams_visible_to(
             Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=active_on),
             established_on__lte=active_on,
         )
-    return qs.select_related("area").annotate(
-        n_members=Count("members", filter=Q(members__left_on__isnull=True))
+    return (
+        qs.select_related("area")
+        .annotate(n_members=Count("members", filter=Q(members__left_on__isnull=True)))
+        .order_by("area_id", "place", "id")
     )
 
 
@@ -136,4 +141,72 @@ def user_may_register(user) -> bool:
     """Does the user hold a role that registers records anywhere (shows the "new" buttons)?"""
     from antq.accounts.selectors import user_scope_roots
 
-    return bool(user.is_authenticated and (user.is_superuser or user_scope_roots(user, Action.ENTER)))
+    return bool(
+        user.is_authenticated and (user.is_superuser or user_scope_roots(user, Action.ENTER))
+    )
+
+
+# --- the annual assessment ---------------------------------------------------------------
+
+
+def assessment_sheet(year: int):
+    from antq.grassroots.models import CriteriaSheet
+
+    return CriteriaSheet.objects.filter(year=year).prefetch_related("criteria").first()
+
+
+def assessments_visible_to(user, *, year: int, area: Area | None = None) -> QuerySet:
+    from antq.grassroots.models import MovementAssessment
+
+    qs = _under(_scoped(MovementAssessment.objects.filter(sheet__year=year), user), area)
+    return qs.select_related("area", "sheet").order_by("area__name")
+
+
+@dataclass(frozen=True)
+class ClassShare:
+    classification: str
+    label: str
+    count: int
+    share: float  # of the communes reviewed
+
+
+def class_shares(assessments: QuerySet) -> list[ClassShare]:
+    """How many reviewed communes fall in each class, and their share of those reviewed."""
+    from antq.grassroots.models import AssessmentStatus, Classification
+
+    counts = dict(
+        assessments.filter(status=AssessmentStatus.REVIEWED)
+        .values_list("classification")
+        .annotate(n=Count("id"))
+    )
+    reviewed = sum(counts.values())
+    return [
+        ClassShare(
+            c.value,
+            c.label,
+            counts.get(c.value, 0),
+            counts.get(c.value, 0) / reviewed if reviewed else 0.0,
+        )
+        for c in Classification
+    ]
+
+
+def recognitions_visible_to(user, *, year: int, area: Area | None = None) -> QuerySet:
+    from antq.grassroots.models import SafetyRecognition
+
+    qs = _under(_scoped(SafetyRecognition.objects.filter(year=year), user), area)
+    return qs.select_related("area").order_by("area__name")
+
+
+def user_may_review(user, assessment) -> bool:
+    """The level above the commune: an approver whose reach comes from a higher area."""
+    from antq.accounts.selectors import user_scope_roots
+
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    on = dt.date(assessment.sheet.year, 12, 31)
+    return user_can(user, Action.APPROVE, area=assessment.area, on=on) and (
+        assessment.area_id not in user_scope_roots(user, Action.APPROVE)
+    )

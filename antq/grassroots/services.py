@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,7 @@ from antq.accounts.selectors import Action, user_can
 from antq.areas.models import Area, Level
 from antq.areas.selectors import area_related
 from antq.core.services import audit_diff, audit_record
+from antq.core.vnformat import plain_number
 from antq.grassroots.models import (
     TEAMS_LAW_FROM,
     Assessment,
@@ -47,7 +49,10 @@ class RecordErrors(ValidationError):
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-        super().__init__(list(errors.values()), code="invalid_record")
+        super().__init__(
+            {field or "__all__": [message] for field, message in errors.items()},
+            code="invalid_record",
+        )
 
 
 def _today() -> dt.date:
@@ -279,15 +284,20 @@ ATTACHMENT_TYPES = {
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, model: SelfManagementModel, upload, title: str = "") -> Attachment:
-    """A photo (JPEG, PNG) or a document (PDF), judged by content. Photos lose their
-    metadata (place, camera) when Pillow is installed; otherwise only PDFs are taken."""
+def attachment_add(
+    *, actor: Any, model: SelfManagementModel, upload, title: str = ""
+) -> Attachment:
+    """A photo (JPEG, PNG) or a document (PDF), judged by content. Photos are re-encoded
+    from their pixels, so they keep no metadata (GPS position, camera, time)."""
     from antq.directives.services import max_upload_bytes
 
     _may_enter(actor, model.area)
     if upload.size > max_upload_bytes():
         raise RecordErrors(
-            {"file": _("The file is too large (limit %(mb)s MB).") % {"mb": max_upload_bytes() // 2**20}}
+            {
+                "file": _("The file is too large (limit %(mb)s MB).")
+                % {"mb": max_upload_bytes() // 2**20}
+            }
         )
     upload.seek(0)
     head = upload.read(8)
@@ -304,20 +314,56 @@ def attachment_add(*, actor: Any, model: SelfManagementModel, upload, title: str
         title=title.strip()[:200],
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    attachment.file.save(f"{model.pk}-{timezone.now():%Y%m%d%H%M%S}{ext}", upload, save=False)
+    content = _without_metadata(upload, ext) if kind == "photo" else upload
+    attachment.file.save(f"{model.pk}-{timezone.now():%Y%m%d%H%M%S}{ext}", content, save=False)
     attachment.save()
-    audit_record(actor=actor, action="grassroots.attachment_add", obj=model, summary=attachment.title)
+    audit_record(
+        actor=actor, action="grassroots.attachment_add", obj=model, summary=attachment.title
+    )
     return attachment
+
+
+def _without_metadata(upload, ext: str):
+    """The photo's pixels only (EXIF, GPS, XMP and comments dropped); a file that does not
+    decode as an image is refused."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image)  # keep the orientation, drop the tag
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            if image.mode == "P":
+                clean.putpalette(image.getpalette())
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise RecordErrors({"file": _("The photo cannot be read.")}) from None
+    out = io.BytesIO()
+    if ext == ".jpg":
+        clean.convert("RGB").save(out, format="JPEG", quality=90)
+    else:
+        clean.save(out, format="PNG")
+    return ContentFile(out.getvalue())
 
 
 # --- security teams ------------------------------------------------------------------------
 
-TEAM_FIELDS = ("name", "area", "place", "decision_number", "decision_date", "established_on",
-               "dissolved_on")
+TEAM_FIELDS = (
+    "name",
+    "area",
+    "place",
+    "decision_number",
+    "decision_date",
+    "established_on",
+    "dissolved_on",
+)
 
 
 @transaction.atomic
-def team_save(*, actor: Any, data: dict[str, Any], team: SecurityTeam | None = None) -> SecurityTeam:
+def team_save(
+    *, actor: Any, data: dict[str, Any], team: SecurityTeam | None = None
+) -> SecurityTeam:
     errors: dict[str, str] = {}
     for f, message in (
         ("name", _("Give the team's name.")),
@@ -347,7 +393,11 @@ def team_save(*, actor: Any, data: dict[str, Any], team: SecurityTeam | None = N
         errors["decision_date"] = _("The decision is dated after the team was set up.")
     if dissolved is not None and isinstance(established, dt.date) and dissolved < established:
         errors["dissolved_on"] = _("The team cannot end before it was set up.")
-    if isinstance(area, Area) and isinstance(established, dt.date) and not area.is_valid_on(established):
+    if (
+        isinstance(area, Area)
+        and isinstance(established, dt.date)
+        and not area.is_valid_on(established)
+    ):
         errors["area"] = _("%(area)s did not exist on %(date)s.") % {
             "area": area.name,
             "date": _d(established),
@@ -355,7 +405,9 @@ def team_save(*, actor: Any, data: dict[str, Any], team: SecurityTeam | None = N
     if team is not None and isinstance(established, dt.date):
         early = team.members.filter(joined_on__lt=established).first()
         if early:
-            errors["established_on"] = _("%(name)s joined the team on %(date)s, before this date.") % {
+            errors["established_on"] = _(
+                "%(name)s joined the team on %(date)s, before this date."
+            ) % {
                 "name": early.full_name,
                 "date": _d(early.joined_on),
             }
@@ -480,7 +532,10 @@ def _check_media(data: dict[str, Any]) -> dict[str, str]:
     area = data.get("area")
     _check_area(area, errors, levels=(Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE))
     if isinstance(area, Area) and isinstance(day, dt.date) and not area.is_valid_on(day):
-        errors["area"] = _("%(area)s did not exist on %(date)s.") % {"area": area.name, "date": _d(day)}
+        errors["area"] = _("%(area)s did not exist on %(date)s.") % {
+            "area": area.name,
+            "date": _d(day),
+        }
     link = (data.get("link") or "").strip()
     if link and not link.startswith(("http://", "https://")):
         errors["link"] = _("The link must start with http:// or https://.")
@@ -488,6 +543,13 @@ def _check_media(data: dict[str, Any]) -> dict[str, str]:
 
 
 MEDIA_FIELDS = ("title", "kind", "outlet", "outlet_level", "published_on", "area", "link")
+MEDIA_TEXT = ("title", "kind", "outlet", "outlet_level", "link")
+
+
+def _media_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        f: (data.get(f) or "").strip() if f in MEDIA_TEXT else data.get(f) for f in MEDIA_FIELDS
+    }
 
 
 @transaction.atomic
@@ -502,9 +564,8 @@ def media_save(*, actor: Any, data: dict[str, Any], item: MediaItem | None = Non
     else:
         _may_enter(actor, item.area, item.published_on)
         old_area, before = item.area, _snapshot(item, MEDIA_FIELDS)
-    for f in MEDIA_FIELDS:
-        value = data.get(f)
-        setattr(item, f, value.strip() if isinstance(value, str) else value)
+    for f, value in _media_values(data).items():
+        setattr(item, f, value)
     item.full_clean()
     item.save()
     audit_record(
@@ -545,9 +606,7 @@ class ImportErrors(ValidationError):
 
 
 @transaction.atomic
-def media_import(
-    *, actor: Any, rows: list[tuple[str, dict[str, Any]]], reason: str = ""
-) -> int:
+def media_import(*, actor: Any, rows: list[tuple[str, dict[str, Any]]], reason: str = "") -> int:
     """Create many media items at once, all or none: `rows` are (where, data) — where
     locates a row's problems ("row 12"); data errors name their field."""
     problems: list[str] = []
@@ -568,10 +627,7 @@ def media_import(
             items.append(
                 MediaItem(
                     created_by=actor if getattr(actor, "pk", None) else None,
-                    **{
-                        f: (data.get(f) or "").strip() if isinstance(data.get(f), str) else data.get(f)
-                        for f in MEDIA_FIELDS
-                    },
+                    **_media_values(data),
                 )
             )
     if problems:
@@ -618,7 +674,10 @@ def event_save(
     area = data.get("area")
     _check_area(area, errors, levels=(Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE))
     if isinstance(area, Area) and isinstance(day, dt.date) and not area.is_valid_on(day):
-        errors["area"] = _("%(area)s did not exist on %(date)s.") % {"area": area.name, "date": _d(day)}
+        errors["area"] = _("%(area)s did not exist on %(date)s.") % {
+            "area": area.name,
+            "date": _d(day),
+        }
     if errors:
         raise RecordErrors(errors)
     _may_enter(actor, area, day)
@@ -666,8 +725,11 @@ def event_delete(*, actor: Any, event: MovementEvent, reason: str) -> None:
 # --- installation ---------------------------------------------------------------------------
 
 MODEL_TYPES = (
-    ("tu-phong-tu-quan", "Mô hình “Tự phòng, tự quản, tự bảo vệ, tự hòa giải về an ninh, trật tự”",
-     "Self-prevention, self-management, self-protection and self-mediation model"),
+    (
+        "tu-phong-tu-quan",
+        "Mô hình “Tự phòng, tự quản, tự bảo vệ, tự hòa giải về an ninh, trật tự”",
+        "Self-prevention, self-management, self-protection and self-mediation model",
+    ),
     ("to-an-ninh-tu-quan", "Tổ an ninh tự quản", "Self-managed security group"),
     ("to-lien-gia", "Tổ liên gia an toàn", "Neighbourhood safety group"),
     ("cau-lac-bo", "Câu lạc bộ phòng, chống tội phạm", "Crime prevention club"),
@@ -694,3 +756,308 @@ def registries_install(*, start: dt.date | None = None) -> bool:
         if not indicator.derived_source:
             derived.derivation_set(indicator=indicator, source=LINKS[indicator.code], start=start)
     return True
+
+
+# --- the annual assessment of the movement ---------------------------------------------------
+
+ASSESSMENT_SOURCES = (
+    "grassroots.class_xuat_sac",
+    "grassroots.class_kha",
+    "grassroots.class_trung_binh",
+    "grassroots.class_yeu",
+)
+RECOGNITION_SOURCES = ("grassroots.safe_registered", "grassroots.safe_recognised")
+TWO_PLACES = Decimal("0.01")
+
+# A standard sheet a province can start from and change (criteria are data).
+STANDARD_CRITERIA = (
+    ("Lãnh đạo, chỉ đạo, ban hành kế hoạch và phát động phong trào", 10),
+    ("Tuyên truyền, phổ biến pháp luật, nâng cao ý thức cảnh giác của Nhân dân", 10),
+    ("Xây dựng, duy trì và nhân rộng mô hình tự quản về an ninh, trật tự", 15),
+    ("Xây dựng lực lượng nòng cốt, tổ bảo vệ an ninh, trật tự ở cơ sở", 10),
+    ("Tiếp nhận, xử lý nguồn tin của Nhân dân về an ninh, trật tự", 10),
+    ("Phòng ngừa, đấu tranh với tội phạm, tệ nạn xã hội; tỷ lệ vụ án được làm rõ", 15),
+    ("Hòa giải ở cơ sở; giáo dục, cảm hóa người lầm lỗi tại cộng đồng", 10),
+    ("Quản lý cư trú, vũ khí, vật liệu nổ; bảo đảm trật tự an toàn giao thông", 10),
+    ("Sơ kết, tổng kết, khen thưởng; kết quả Ngày hội toàn dân bảo vệ an ninh Tổ quốc", 10),
+)
+
+
+@transaction.atomic
+def sheet_save(
+    *,
+    actor: Any,
+    year: int,
+    name: str,
+    criteria: list[tuple[str, Any]],
+    excellent_from: int = 90,
+    good_from: int = 70,
+    average_from: int = 50,
+):
+    """Create or replace a year's criteria sheet. The criteria add up to 100 points; a sheet
+    already used by an assessment cannot change its criteria."""
+    from antq.grassroots.models import CriteriaSheet, Criterion
+
+    errors: dict[str, str] = {}
+    parsed = []
+    for n, (text, points) in enumerate(criteria, start=1):
+        try:
+            value = Decimal(str(points))
+        except ArithmeticError:
+            value = Decimal(-1)
+        if not str(text).strip():
+            errors[f"criterion-{n}"] = _("Criterion %(n)s has no text.") % {"n": n}
+        elif value <= 0 or value != value.quantize(TWO_PLACES):
+            errors[f"criterion-{n}"] = _("Criterion %(n)s: the points must be above 0.") % {"n": n}
+        parsed.append((str(text).strip(), value))
+    total = sum((p for _t, p in parsed), Decimal(0))
+    if not errors and total != 100:
+        errors[""] = _("The criteria add up to %(total)s points, not 100.") % {
+            "total": plain_number(total)
+        }
+    if not (100 >= excellent_from > good_from > average_from >= 0):
+        errors["thresholds"] = _("The classes need 100 ≥ excellent > good > average ≥ 0 points.")
+    sheet = CriteriaSheet.objects.filter(year=year).first()
+    if sheet is not None and sheet.assessments.exists():
+        errors[""] = _("The sheet of %(year)s is already used by assessments.") % {"year": year}
+    if errors:
+        raise RecordErrors(errors)
+    if sheet is None:
+        sheet = CriteriaSheet(year=year)
+    sheet.name = name.strip() or f"Tiêu chí đánh giá phong trào năm {year}"
+    sheet.excellent_from, sheet.good_from, sheet.average_from = (
+        excellent_from,
+        good_from,
+        average_from,
+    )
+    sheet.save()
+    sheet.criteria.all().delete()
+    Criterion.objects.bulk_create(
+        Criterion(sheet=sheet, number=n, text=t, max_points=p)
+        for n, (t, p) in enumerate(parsed, start=1)
+    )
+    audit_record(actor=actor, action="grassroots.sheet_save", obj=sheet, summary=sheet.name)
+    return sheet
+
+
+def _check_sheet(sheet) -> None:
+    total = sum((c.max_points for c in sheet.criteria.all()), Decimal(0))
+    if total != 100:
+        raise RecordErrors(
+            {
+                "": _(
+                    "The criteria sheet of %(year)s adds up to %(total)s points, not 100; "
+                    "an administrator must correct it first."
+                )
+                % {"year": sheet.year, "total": plain_number(total)}
+            }
+        )
+
+
+def _points(raw: Any, criterion, errors: dict, field: str) -> Decimal | None:
+    from antq.core.vnformat import parse_number
+
+    text = str(raw if raw is not None else "").strip()
+    if text == "":
+        errors[field] = _("Criterion %(n)s: give the points.") % {"n": criterion.number}
+        return None
+    try:
+        value = parse_number(text, whole=False)
+    except (ArithmeticError, ValueError):
+        errors[field] = _("Criterion %(n)s: “%(value)s” is not a number.") % {
+            "n": criterion.number,
+            "value": text[:20],
+        }
+        return None
+    if value < 0 or value > criterion.max_points:
+        errors[field] = _("Criterion %(n)s: between 0 and %(max)s points.") % {
+            "n": criterion.number,
+            "max": plain_number(criterion.max_points),
+        }
+        return None
+    if value != value.quantize(TWO_PLACES):
+        errors[field] = _("Criterion %(n)s: at most 2 decimal places.") % {"n": criterion.number}
+        return None
+    return value
+
+
+@transaction.atomic
+def assessment_self(
+    *,
+    actor: Any,
+    sheet,
+    area: Area,
+    points: dict[int, Any],
+    evidence: dict[int, str] | None = None,
+    submit: bool = False,
+):
+    """The commune's own points per criterion (keyed by criterion number); saved as a draft,
+    or submitted for review when every criterion has points."""
+    from antq.grassroots.models import AssessmentStatus, MovementAssessment, Score
+
+    evidence = evidence or {}
+    if area.level != Level.COMMUNE:
+        raise RecordErrors({"area": _("The movement is assessed commune by commune.")})
+    if not area.is_valid_on(dt.date(sheet.year, 12, 31)) and not area.is_valid_on(
+        dt.date(sheet.year, 1, 1)
+    ):
+        raise RecordErrors(
+            {
+                "area": _("%(area)s did not exist in %(year)s.")
+                % {"area": area.name, "year": sheet.year}
+            }
+        )
+    _check_sheet(sheet)
+    _may_enter(actor, area, dt.date(sheet.year, 12, 31))
+    assessment, _created = MovementAssessment.objects.select_for_update().get_or_create(
+        sheet=sheet, area=area
+    )
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise RecordErrors({"": _("The self-assessment has been submitted and is locked.")})
+    errors: dict[str, str] = {}
+    values = {}
+    saved = {s.criterion_id: s.self_points for s in assessment.scores.all()}
+    for criterion in sheet.criteria.all():
+        if criterion.number in points or (submit and criterion.pk not in saved):
+            value = _points(points.get(criterion.number), criterion, errors, f"c{criterion.number}")
+            if value is not None:
+                values[criterion.number] = (criterion, value)
+    unknown = set(points) - {c.number for c in sheet.criteria.all()}
+    if unknown:
+        errors[""] = _("No criterion numbered %(n)s.") % {"n": min(unknown)}
+    if errors:
+        raise RecordErrors(errors)
+    for number, (criterion, value) in values.items():
+        Score.objects.update_or_create(
+            assessment=assessment,
+            criterion=criterion,
+            defaults={"self_points": value, "evidence": (evidence.get(number) or "")[:500]},
+        )
+    assessment.self_total = sum((s.self_points for s in assessment.scores.all()), Decimal(0))
+    if submit:
+        assessment.status = AssessmentStatus.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.submitted_by = actor if getattr(actor, "pk", None) else None
+    assessment.save()
+    audit_record(
+        actor=actor,
+        action="grassroots.assessment_submit" if submit else "grassroots.assessment_self",
+        obj=assessment,
+        summary=f"{area.name} {sheet.year}: {plain_number(assessment.self_total)}",
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_review(*, actor: Any, assessment, points: dict[int, Any], note: str = ""):
+    """The level above's points per criterion; their total gives the class, which feeds
+    the indicators of communes by class."""
+    from antq.accounts.selectors import user_scope_roots
+    from antq.grassroots.models import AssessmentStatus
+
+    assessment = type(assessment).objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status == AssessmentStatus.DRAFT:
+        raise RecordErrors({"": _("The commune has not submitted its self-assessment yet.")})
+    sheet, area = assessment.sheet, assessment.area
+    if actor is not None:
+        on = dt.date(sheet.year, 12, 31)
+        if not user_can(actor, Action.APPROVE, area=area, on=on) or (
+            not actor.is_superuser and area.pk in user_scope_roots(actor, Action.APPROVE)
+        ):
+            raise PermissionDenied(_("The assessment is reviewed by the level above the commune."))
+    errors: dict[str, str] = {}
+    scores = {s.criterion.number: s for s in assessment.scores.select_related("criterion")}
+    for criterion in sheet.criteria.all():
+        raw = points.get(criterion.number, scores[criterion.number].self_points)
+        value = _points(raw, criterion, errors, f"c{criterion.number}")
+        if value is not None:
+            scores[criterion.number].review_points = value
+    if errors:
+        raise RecordErrors(errors)
+    for score in scores.values():
+        score.save(update_fields=["review_points"])
+    assessment.review_total = sum((s.review_points for s in scores.values()), Decimal(0))
+    assessment.classification = sheet.classify(assessment.review_total)
+    assessment.status = AssessmentStatus.REVIEWED
+    assessment.reviewed_at = timezone.now()
+    assessment.reviewed_by = actor if getattr(actor, "pk", None) else None
+    assessment.review_note = note.strip()
+    assessment.save()
+    audit_record(
+        actor=actor,
+        action="grassroots.assessment_review",
+        obj=assessment,
+        summary=f"{area.name} {sheet.year}: {plain_number(assessment.review_total)} "
+        f"({assessment.classification})",
+    )
+    recount(ASSESSMENT_SOURCES, [area], actor=actor, reason=f"{area.name} {sheet.year}")
+    return assessment
+
+
+@transaction.atomic
+def recognition_save(
+    *,
+    actor: Any,
+    area: Area,
+    year: int,
+    registered_on: dt.date,
+    result: str = "registered",
+    decided_on: dt.date | None = None,
+    decision_number: str = "",
+    note: str = "",
+):
+    """Registration (in the first quarter) and the year-end result of the “An toàn về an ninh,
+    trật tự” movement for a residential area or commune (Thông tư 124/2021/TT-BCA)."""
+    from antq.grassroots.models import RecognitionResult, SafetyRecognition
+
+    errors: dict[str, str] = {}
+    _check_area(area, errors)
+    if not isinstance(registered_on, dt.date):
+        errors["registered_on"] = _("Give the date of registration (dd/mm/yyyy).")
+    elif not (dt.date(year, 1, 1) <= registered_on <= dt.date(year, 3, 31)):
+        errors["registered_on"] = _(
+            "Registration for %(year)s is made in its first quarter (01/01 to 31/03/%(year)s)."
+        ) % {"year": year}
+    if result not in RecognitionResult.values:
+        errors["result"] = _("Choose the result.")
+    elif result != RecognitionResult.REGISTERED:
+        if not isinstance(decided_on, dt.date):
+            errors["decided_on"] = _("Give the date of the decision (dd/mm/yyyy).")
+        elif not (dt.date(year, 10, 1) <= decided_on <= dt.date(year + 1, 1, 31)):
+            errors["decided_on"] = _(
+                "The result for %(year)s is decided at the year's end (01/10/%(year)s to "
+                "31/01/%(next)s)."
+            ) % {"year": year, "next": year + 1}
+        elif decided_on > _today():
+            errors["decided_on"] = _("The date %(date)s is in the future.") % {
+                "date": _d(decided_on)
+            }
+        if result == RecognitionResult.RECOGNISED and not decision_number.strip():
+            errors["decision_number"] = _("Give the number of the recognition decision.")
+    if isinstance(area, Area) and not area.is_valid_on(dt.date(year, 12, 31)):
+        errors["area"] = _("%(area)s did not exist at the end of %(year)s.") % {
+            "area": area.name,
+            "year": year,
+        }
+    if errors:
+        raise RecordErrors(errors)
+    _may_enter(actor, area, dt.date(year, 12, 31))
+    record, _created = SafetyRecognition.objects.update_or_create(
+        area=area,
+        year=year,
+        defaults={
+            "registered_on": registered_on,
+            "result": result,
+            "decided_on": decided_on if result != RecognitionResult.REGISTERED else None,
+            "decision_number": decision_number.strip(),
+            "note": note.strip()[:500],
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="grassroots.recognition_save",
+        obj=record,
+        summary=f"{area.name} {year}: {result}",
+    )
+    recount(RECOGNITION_SOURCES, [area], actor=actor, reason=f"{area.name} {year}")
+    return record

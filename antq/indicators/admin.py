@@ -5,9 +5,20 @@ from antq.indicators.models import DataValue, DataValueChange, Indicator
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "unit", "value_type", "time_aggregation", "is_standard"]
+    list_display = [
+        "code",
+        "name",
+        "unit",
+        "value_type",
+        "time_aggregation",
+        "derived_source",
+        "derived_from",
+        "is_standard",
+    ]
     list_filter = ["unit", "time_aggregation", "is_standard"]
     search_fields = ["code", "name", "name_en"]
+    # Linking an indicator to a registry recounts and audits: `antq derive --link` does it.
+    readonly_fields = ["derived_source", "derived_from"]
 
     def has_delete_permission(self, request, obj=None):
         return False

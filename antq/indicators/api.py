@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from antq.accounts.selectors import Action, user_can
 from antq.areas.api import area_on_or_404, parse_on
+from antq.areas.models import Area
 from antq.core.api import APIError
 from antq.indicators import engine, selectors, services
 from antq.indicators.models import Indicator, TimeAggregation, Unit, ValueType
@@ -34,8 +35,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "max_value",
             "description",
             "is_standard",
+            "derived_source",
+            "derived_from",
         ]
-        read_only_fields = ["space_aggregation", "is_standard"]
+        read_only_fields = ["space_aggregation", "is_standard", "derived_source", "derived_from"]
 
 
 class IndicatorInput(serializers.Serializer):
@@ -96,6 +99,21 @@ class AnalyticsSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=24, decimal_places=4, coerce_to_string=False)
 
 
+def _area_in_scope(request: Request, on) -> Area:
+    """The `area` parameter resolved on `on`; 400 without it, 404 unknown, 403 out of scope."""
+    code = request.query_params.get("area")
+    if not code:
+        raise APIError(
+            _("Give the area's official code."), code="invalid", details={"area": "required"}
+        )
+    area = area_on_or_404(code, on)
+    if not user_can(request.user, Action.VIEW, area=area, on=on):
+        raise APIError(
+            _("This area is outside your scope."), code="permission_denied", status_code=403
+        )
+    return area
+
+
 def _number(value):
     return int(value) if value == value.to_integral() else float(value)
 
@@ -145,15 +163,7 @@ class AnalyticsView(APIView):
                 details={"indicator": missing},
             )
         on = parse_on(request)
-        if not q.get("area"):
-            raise APIError(
-                _("Give the area's official code."), code="invalid", details={"area": "required"}
-            )
-        area = area_on_or_404(q["area"], on)
-        if not user_can(request.user, Action.VIEW, area=area, on=on):
-            raise APIError(
-                _("This area is outside your scope."), code="permission_denied", status_code=403
-            )
+        area = _area_in_scope(request, on)
         try:
             start, end = parse_period(q.get("start", "")), parse_period(q.get("end", ""))
         except PeriodError as exc:
@@ -191,6 +201,108 @@ class AnalyticsView(APIView):
             item["value"] = _number(row.value)
             rows.append(item)
         return Response({"rows": rows, "total": _number(result.total)})
+
+
+class RecordSerializer(serializers.Serializer):
+    registry = serializers.CharField(help_text="The registry's count, e.g. grassroots.media.")
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    unit = serializers.CharField(help_text="Official code of the unit it is counted on.")
+    date = serializers.DateField(help_text="The day it counts for (a stock: the range's end).")
+    url = serializers.CharField()
+
+
+class RecordsSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    area = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    total = serializers.DecimalField(max_digits=24, decimal_places=4, coerce_to_string=False)
+    count = serializers.IntegerField()
+    records = RecordSerializer(many=True)
+
+
+@extend_schema(
+    tags=["indicators"],
+    summary="The records behind a total counted from a registry (drill-down)",
+    description=(
+        "For an indicator counted from a registry: the records the total of `analytics` "
+        "counts for the same area, range, mode and date — flows dated in the range, stocks in "
+        "operation at its end. `count` equals `total` for counts of records; for sums (Ngày "
+        "hội participants) `total` is the sum over the records listed."
+    ),
+    parameters=[
+        OpenApiParameter("indicator", str, required=True),
+        OpenApiParameter(
+            "area", str, required=True, description="Official code, resolved on `on`."
+        ),
+        OpenApiParameter("on", OpenApiTypes.DATE, description="Default: the end of the range."),
+        OpenApiParameter("start", str, required=True),
+        OpenApiParameter("end", str, required=True),
+        OpenApiParameter("mode", str, enum=["historic", "current"]),
+    ],
+    responses=RecordsSerializer,
+)
+class RecordsView(APIView):
+    def get(self, request: Request) -> Response:
+        from antq.indicators import derived
+
+        q = request.query_params
+        indicator = Indicator.objects.filter(
+            code=(q.get("indicator") or "").strip().upper()
+        ).first()
+        if indicator is None:
+            raise APIError(
+                _("Unknown indicator: %(codes)s.") % {"codes": (q.get("indicator") or "")[:64]},
+                code="unknown_indicator",
+            )
+        try:
+            start, end = parse_period(q.get("start", "")), parse_period(q.get("end", ""))
+        except PeriodError as exc:
+            raise APIError(
+                _("Bad period: %(error)s") % {"error": exc}, code="invalid_period"
+            ) from None
+        on = parse_on(request) if q.get("on") else end.end()
+        area = _area_in_scope(request, on)
+        mode = q.get("mode", "historic")
+        if mode not in ("historic", "current"):
+            raise APIError(_("'mode' is historic or current."), code="invalid")
+        found = derived.records_behind(indicator, area, start, end, mode=mode, on=on)
+        if found is None:
+            raise APIError(
+                _("%(code)s is not counted from a registry: it has no records behind it.")
+                % {"code": indicator.code},
+                code="not_derived",
+            )
+        result = engine.analytics(
+            indicators=[indicator], area=area, start=start, end=end, on=on, mode=mode
+        )
+        records = [
+            {
+                "registry": found.source.key,
+                "id": record.pk,
+                "label": str(record),
+                "unit": unit.code,
+                "date": day,
+                "url": request.build_absolute_uri(found.source.url(record))
+                if found.source.url
+                else "",
+            }
+            for record, unit, day in found.records
+        ]
+        return Response(
+            RecordsSerializer(
+                {
+                    "indicator": indicator.code,
+                    "area": area.code,
+                    "start": found.start,
+                    "end": found.end,
+                    "total": result.total,
+                    "count": len(records),
+                    "records": records,
+                }
+            ).data
+        )
 
 
 class BulkItem(serializers.Serializer):

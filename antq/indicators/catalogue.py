@@ -110,4 +110,41 @@ STANDARD: tuple[Standard, ...] = (
         "Số buổi họp dân, sinh hoạt tổ về an ninh, trật tự",
         "Residents' meetings on security and order",
     ),
+    Standard(
+        "MOVEMENT_CLASS_EXCELLENT",
+        "Số xã, phường, đặc khu xếp loại phong trào toàn dân bảo vệ an ninh Tổ quốc xuất sắc",
+        "Communes whose movement is rated excellent",
+        time_aggregation="last",
+        description="Theo kết quả đánh giá cuối năm (chỉ tiêu thời điểm 31/12).",
+    ),
+    Standard(
+        "MOVEMENT_CLASS_GOOD",
+        "Số xã, phường, đặc khu xếp loại phong trào khá",
+        "Communes whose movement is rated good",
+        time_aggregation="last",
+    ),
+    Standard(
+        "MOVEMENT_CLASS_AVERAGE",
+        "Số xã, phường, đặc khu xếp loại phong trào trung bình",
+        "Communes whose movement is rated average",
+        time_aggregation="last",
+    ),
+    Standard(
+        "MOVEMENT_CLASS_WEAK",
+        "Số xã, phường, đặc khu xếp loại phong trào yếu",
+        "Communes whose movement is rated weak",
+        time_aggregation="last",
+    ),
+    Standard(
+        "SAFE_AREAS_REGISTERED",
+        "Số khu dân cư, xã, phường đăng ký xây dựng “An toàn về an ninh, trật tự”",
+        "Residential areas and communes registered for “safe on security and order”",
+        time_aggregation="last",
+    ),
+    Standard(
+        "SAFE_AREAS_RECOGNISED",
+        "Số khu dân cư, xã, phường được công nhận “An toàn về an ninh, trật tự”",
+        "Residential areas and communes recognised “safe on security and order”",
+        time_aggregation="last",
+    ),
 )

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from antq.areas.models import Area, AreaTreePath
 from antq.areas.selectors import area_holder_on, area_ids_under_at_any_time
 from antq.core.services import audit_record
+from antq.core.vnformat import plain_number
 from antq.indicators.models import (
     DataValue,
     DerivedChange,
@@ -157,10 +158,12 @@ def refresh(
     *,
     actor: Any = None,
     reason: str = "",
+    recent: int | None = None,
 ) -> Refreshed:
     """Recount derived indicators (all of them by default) on the given units (None: all),
-    for every derived month up to this month, and write what changed. Runs inside the
-    caller's transaction, so a record and its counts change together."""
+    for every derived month up to this month (or only the last `recent` months), and write
+    what changed. Runs inside the caller's transaction, so a record and its counts change
+    together."""
     from antq.indicators.services import ValueInput, values_save
 
     qs = Indicator.objects.exclude(derived_source="").filter(derived_from__isnull=False)
@@ -172,6 +175,8 @@ def refresh(
         for indicator in qs.order_by("code"):
             source = SOURCES.get(indicator.derived_source)
             months = months_of(indicator)
+            if recent is not None:
+                months = months[-recent:]
             if source is None or not months:
                 continue
             counted = source.counts(units, months)
@@ -206,7 +211,17 @@ def refresh(
                 key = (change.area_id, change.period)
                 if key not in locked:
                     change.delete()
-            for key in locked:
+            kept = {
+                (c.area_id, c.period, c.stored, c.counted)
+                for c in DerivedChange.objects.filter(
+                    indicator=indicator,
+                    status=DerivedChangeStatus.KEPT,
+                    area_id__in=sorted({k[0] for k in locked}),
+                )
+            }
+            for key in list(locked):
+                if (*key, stored.get(key, Decimal(0)), changed[key]) in kept:
+                    continue  # the approver has already kept the figure against this count
                 DerivedChange.objects.update_or_create(
                     indicator=indicator,
                     area_id=key[0],
@@ -241,8 +256,11 @@ def change_decide(*, change: DerivedChange, apply: bool, actor: Any) -> DerivedC
         raise ValueErrors([_("This difference has already been decided.")])
     if apply:
         values_save(
-            [ValueInput(change.indicator.code, "", change.period, change.counted,
-                        area_id=change.area_id)],
+            [
+                ValueInput(
+                    change.indicator.code, "", change.period, change.counted, area_id=change.area_id
+                )
+            ],
             actor=actor,
             source=ValueSource.DERIVED,
             reason=_("new count from the registry applied by the approver"),
@@ -256,7 +274,7 @@ def change_decide(*, change: DerivedChange, apply: bool, actor: Any) -> DerivedC
         action="indicators.derived_apply" if apply else "indicators.derived_keep",
         obj=change,
         summary=f"{change.indicator.code} {change.area_id} {change.period}: "
-        f"{change.stored.normalize()} → {change.counted.normalize()}",
+        f"{plain_number(change.stored)} → {plain_number(change.counted)}",
     )
     return change
 

@@ -57,30 +57,75 @@ class Cell:
     value: Decimal | None
     previous: Decimal | None
     comment: str
+    derived: bool = False  # counted from a registry: shown, never typed
+
+
+def _counted(indicator: Indicator, area: Area, period: Period, calendar: str) -> Decimal | None:
+    """A derived indicator's figure for a form's period: its monthly counts added up by the
+    engine (so a quarterly or reporting-calendar form shows the same figure as the results)."""
+    from antq.indicators import engine
+
+    try:
+        result = engine.analytics(
+            indicators=[indicator], area=area, start=period, end=period, on=period.start(calendar)
+        )
+    except engine.AnalyticsError:
+        return None
+    return Decimal(result.total) if result.values_read else None
 
 
 def entry_form(data_set: DataSet, area: Area, period: Period) -> list[Cell]:
-    """The form's cells with the previous period's value beside each (two queries)."""
+    """The form's cells with the previous period's value beside each (two queries, and one
+    engine question per cell counted from a registry)."""
     indicators = list(data_set.indicators.order_by("code"))
-    prev = period.shift(-1).code
+    prev = period.shift(-1)
     rows = DataValue.objects.filter(
-        area=area, period__in=[period.code, prev], indicator__in=indicators
+        area=area, period__in=[period.code, prev.code], indicator__in=indicators
     )
     now = {(v.indicator_id): v for v in rows if v.period == period.code}
-    before = {(v.indicator_id): v.value for v in rows if v.period == prev}
-    return [
-        Cell(
-            i,
-            now[i.pk].value if i.pk in now else None,
-            before.get(i.pk),
-            now[i.pk].comment if i.pk in now else "",
+    before = {(v.indicator_id): v.value for v in rows if v.period == prev.code}
+    cal = data_set.calendar
+    cells = []
+    for i in indicators:
+        if i.is_derived_for(period.end(cal)):
+            cells.append(
+                Cell(
+                    i,
+                    _counted(i, area, period, cal),
+                    _counted(i, area, prev, cal)
+                    if i.is_derived_for(prev.end(cal))
+                    else before.get(i.pk),
+                    "",
+                    derived=True,
+                )
+            )
+            continue
+        cells.append(
+            Cell(
+                i,
+                now[i.pk].value if i.pk in now else None,
+                before.get(i.pk),
+                now[i.pk].comment if i.pk in now else "",
+            )
         )
-        for i in indicators
-    ]
+    return cells
 
 
 def submission_of(data_set: DataSet, area: Area, period: Period) -> Submission | None:
     return Submission.objects.filter(data_set=data_set, area=area, period=period.code).first()
+
+
+def derived_changes_for(user) -> QuerySet:
+    """Counts from registries that differ from figures in submitted or approved reports,
+    for the approvers of those reports' areas."""
+    from antq.indicators.models import DerivedChange, DerivedChangeStatus
+
+    qs = DerivedChange.objects.filter(status=DerivedChangeStatus.PENDING).select_related(
+        "indicator", "area"
+    )
+    if not user.is_superuser:
+        qs = qs.filter(area_id__in=user_scope_area_ids_any_time(user, Action.APPROVE))
+    return qs.order_by("area__name", "period", "indicator__code")
 
 
 def approval_inbox(user) -> QuerySet[Submission]:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from antq.areas.models import Area
 from antq.core.services import audit_record
-from antq.core.vnformat import parse_number
+from antq.core.vnformat import parse_number, plain_number
 from antq.indicators import totals
 from antq.indicators.catalogue import STANDARD
 from antq.indicators.models import (
@@ -164,12 +164,12 @@ def _check(
     if indicator.min_value is not None and value < indicator.min_value:
         return prefix + _("%(value)s is below the smallest allowed value %(min)s") % {
             "value": raw,
-            "min": indicator.min_value.normalize(),
+            "min": plain_number(indicator.min_value),
         }
     if indicator.max_value is not None and value > indicator.max_value:
         return prefix + _("%(value)s is above the largest allowed value %(max)s") % {
             "value": raw,
-            "max": indicator.max_value.normalize(),
+            "max": plain_number(indicator.max_value),
         }
     if abs(value) >= VALUE_LIMIT:
         return prefix + _("%(value)s is too large to store") % {"value": raw[:30]}
@@ -229,7 +229,11 @@ def values_save(
     area above each value (antq.indicators.totals) move in the same transaction.
 
     Built for bulk: the batch's area codes are read in one query, and rows are written as
-    tuples with executemany (COPY on PostgreSQL), not as model instances."""
+    tuples with executemany (COPY on PostgreSQL), not as model instances.
+
+    Values of an indicator counted from a registry (antq.indicators.derived), for periods
+    from its first day, are refused unless `source` is "derived"; `locked_ok` lets an
+    approver apply a new count to a report they approved (derived.change_decide)."""
     items = list(items)
     indicators = {i.code: i for i in Indicator.objects.all()}
     areas = AreaCodes(
@@ -241,9 +245,7 @@ def values_save(
         result = _check(item, indicators, areas, calendar)
         if isinstance(result, str):
             problems.append(result)
-        elif source != ValueSource.DERIVED and result[0].is_derived_for(
-            result[2].end(calendar)
-        ):
+        elif source != ValueSource.DERIVED and result[0].is_derived_for(result[2].end(calendar)):
             prefix = f"{item.where}: " if item.where else ""
             problems.append(
                 prefix
@@ -571,11 +573,19 @@ def entry_save(
             }
         )
     allowed = set(data_set.indicators.values_list("code", flat=True))
+    counted = {
+        i.code for i in data_set.indicators.all() if i.is_derived_for(p.end(data_set.calendar))
+    }
     errors: dict[str, str] = {}
     items = []
     for code, raw in values.items():
         if code not in allowed:
             errors[code] = _("%(code)s is not part of this form.") % {"code": code[:64]}
+            continue
+        if code in counted:
+            errors[code] = _(
+                "This figure is counted from the registry's records; change the records instead."
+            )
             continue
         if str(raw).strip() == "":
             continue

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +20,9 @@ from django.views.decorators.http import require_POST
 from antq.accounts.selectors import Action, user_can, user_scope_roots
 from antq.areas.models import Area, AreaTreePath
 from antq.areas.selectors import area_by_code, area_children
+from antq.core.templatetags.antq import vn_number
 from antq.core.vnformat import parse_date
-from antq.indicators import engine, jobs, selectors, services, xlsx
+from antq.indicators import derived, engine, jobs, selectors, services, xlsx
 from antq.indicators.models import DataSet, ImportJob, ImportStatus, Indicator, Submission
 from antq.indicators.periods import PeriodError, parse_period, period_of, periods_between
 
@@ -104,6 +108,7 @@ def _entry_context(request, data_set, area, period, errors=None, values=None):
             request.user, Action.APPROVE, area=area, on=period.start(data_set.calendar)
         ),
         "previous": period.shift(-1),
+        "period_end": period.end(data_set.calendar),
     }
 
 
@@ -169,7 +174,108 @@ def submit(request: HttpRequest, ds: str, area_code: str, period_code: str) -> H
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "indicators/approvals.html", {"items": selectors.approval_inbox(request.user)}
+        request,
+        "indicators/approvals.html",
+        {
+            "items": selectors.approval_inbox(request.user),
+            "changes": selectors.derived_changes_for(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def derived_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a new count from a registry to an approved report, or keep the approved figure."""
+    change = get_object_or_404(
+        selectors.derived_changes_for(request.user).model.objects.select_related(
+            "indicator", "area"
+        ),
+        pk=pk,
+    )
+    if not user_can(
+        request.user, Action.APPROVE, area=change.area, on=_period(change.period).start()
+    ):
+        raise Http404
+    apply = request.POST.get("decision") == "apply"
+    try:
+        derived.change_decide(change=change, apply=apply, actor=request.user)
+    except services.ValueErrors as exc:
+        for message in exc.problems:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The new count is in the report.") if apply else _("The approved figure is kept."),
+        )
+    return redirect("indicators:approvals")
+
+
+def behind_url(indicator: Indicator, area_code: str, start: str, end: str, **extra) -> str:
+    """The drill-down of a derived total: the records it counts."""
+    query = {"indicator": indicator.code, "area": area_code, "start": start, "end": end}
+    query.update({k: v for k, v in extra.items() if v})
+    return reverse("indicators:behind") + "?" + urlencode(query)
+
+
+@login_required
+def behind(request: HttpRequest) -> HttpResponse:
+    """The records behind a total counted from a registry (the drill-down)."""
+    q = request.GET
+    indicator = get_object_or_404(Indicator, code=(q.get("indicator") or "").strip().upper())
+    mode = q.get("mode") if q.get("mode") in ("historic", "current") else "historic"
+    error, found, area = None, None, None
+    try:
+        start, end = parse_period(q.get("start", "")), parse_period(q.get("end", ""))
+        on = parse_date(q["on"]) if q.get("on") else end.end()
+        area = area_by_code((q.get("area") or "").strip(), on)
+    except (ValueError, PeriodError) as exc:
+        error = str(exc)
+    except Area.DoesNotExist:
+        error = _("No area had the code %(code)s on that date.") % {"code": q.get("area", "")[:20]}
+    if area is not None:
+        if not user_can(request.user, Action.VIEW, area=area, on=on):
+            raise Http404
+        found = derived.records_behind(indicator, area, start, end, mode=mode, on=on)
+        if found is None:
+            error = _("%(code)s is not counted from a registry: it has no records behind it.") % {
+                "code": indicator.code
+            }
+    total = None
+    page = None
+    if found is not None:
+        result = engine.analytics(
+            indicators=[indicator], area=area, start=start, end=end, on=on, mode=mode
+        )
+        total = result.total
+        rows = [
+            {
+                "cells": [
+                    vn_number(c) if isinstance(c, int | float | Decimal) else c
+                    for c in found.source.row(record)
+                ],
+                "url": found.source.url(record) if found.source.url else "",
+                "unit": unit,
+            }
+            for record, unit, _day in found.records
+        ]
+        page = Paginator(rows, 100).get_page(q.get("page"))
+    return render(
+        request,
+        "indicators/behind.html",
+        {
+            "indicator": indicator,
+            "area": area,
+            "found": found,
+            "total": total,
+            "page": page,
+            "mode": mode,
+            "error": error,
+            "base_query": urlencode([(k, v) for k, v in q.items() if k != "page"]),
+            "start": q.get("start", ""),
+            "end": q.get("end", ""),
+        },
+        status=400 if error else 200,
     )
 
 
@@ -272,14 +378,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for r in result.rows:
             grid.setdefault(r.area, {}).setdefault(r.period, 0)
             grid[r.area][r.period] += r.value
+        counted = chosen[0] if len(chosen) == 1 and chosen[0].derived_source else None
+        extra = {
+            "mode": mode if mode != "historic" else "",
+            "on": q.get("on") or (on.isoformat() if mode == "current" else ""),
+        }
+
+        def link(code: str, first: str, last: str) -> str:
+            return behind_url(counted, code, first, last, **extra) if counted else ""
+
         for code in sorted(grid):
             row_total = sum(grid[code].values())
             table.append(
                 {
                     "code": code,
                     "name": names.get(code, code),
-                    "cells": [grid[code].get(p, 0) for p in periods],
+                    "cells": [(grid[code].get(p, 0), link(code, p, p)) for p in periods],
                     "total": row_total,
+                    "url": link(code, start_code, end_code),
                 }
             )
         top = max((t["total"] for t in table), default=0) or 1
@@ -310,7 +426,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "periods": periods,
             "chart": chart,
             "chart_height": 24 * len(chart) + 4,
-            "period_totals": [sum(t["cells"][n] for t in table) for n in range(len(periods))],
+            "period_totals": [sum(t["cells"][n][0] for t in table) for n in range(len(periods))],
+            "total_url": (
+                behind_url(chosen[0], area_code, start_code, end_code, mode=mode, on=on.isoformat())
+                if result is not None and len(chosen) == 1 and chosen[0].derived_source
+                else ""
+            ),
             "query": request.GET.urlencode(),
         },
         status=400 if error else 200,

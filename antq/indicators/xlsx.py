@@ -323,8 +323,11 @@ def template_workbook(data_set: DataSet, area: Area, periods: Iterable[Period | 
     unlocked = _unlocked()
     validation_rows: dict[tuple, list[int]] = {}
     row = first
+    cal = data_set.calendar
     for unit, period in pairs:
         for indicator in indicators:
+            if indicator.is_derived_for(period.end(cal)):
+                continue  # counted from a registry: nothing to type
             texts = (indicator.code, names[indicator.code], unit.code, unit.name, period.code)
             for col, text in enumerate(texts, start=1):
                 cell = ws.cell(row=row, column=col)
@@ -933,6 +936,16 @@ def import_workbook(
             report(line, "indicator", _("unknown indicator “%(code)s”") % {"code": code[:64]})
         elif allowed is not None and code not in allowed:
             report(line, "indicator", _("%(code)s is not part of this form.") % {"code": code})
+        elif indicators[code].is_derived_for(period.end(calendar)):
+            report(
+                line,
+                "indicator",
+                _(
+                    "%(code)s is counted from the registry's records for %(period)s; "
+                    "change the records, not the figure"
+                )
+                % {"code": code, "period": period.code},
+            )
         if data_set is not None and period.type != data_set.period_type:
             report(
                 line,

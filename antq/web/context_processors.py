@@ -15,7 +15,7 @@ _MODULES = [
     ("bodies", _("Bodies"), "web:bodies"),
     ("directives", _("Directives & plans"), "directives:documents"),
     ("indicators", _("Indicators & data"), "indicators:index"),
-    ("grassroots", _("Grassroots models"), None),
+    ("grassroots", _("Grassroots registries"), "grassroots:index"),
     ("tips", _("Citizen tips"), None),
     ("inspections", _("Inspections"), None),
 ]

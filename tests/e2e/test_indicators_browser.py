@@ -78,7 +78,7 @@ def test_a_filled_template_is_uploaded_and_imported_in_the_background(
     sheet = book["Số liệu"]
     filled = 0
     for row in sheet.iter_rows(min_row=8):
-        if row[0].value == "MEDIA_ITEMS":
+        if row[0].value == "MEDIATIONS":
             row[5].value = 4
             filled += 1
     out = io.BytesIO()
@@ -98,6 +98,6 @@ def test_a_filled_template_is_uploaded_and_imported_in_the_background(
     expect(done).to_be_visible()
     expect(done).to_contain_text(f"Đã nhập {filled} số liệu")
     screenshot(page, "data-import.png")
-    page.goto("/data/results/?indicator=MEDIA_ITEMS&area=06124&start=202601&end=202603")
+    page.goto("/data/results/?indicator=MEDIATIONS&area=06124&start=202601&end=202603")
     expect(page.get_by_test_id("dashboard-total")).to_have_text(str(4 * filled))
     console.assert_clean()

@@ -26,9 +26,11 @@ def run_setup(stdout, *, verbosity: int = 1) -> None:
         stdout.write("  Tính các số tổng hợp từ số liệu đã có…")
         totals.rebuild()
     if registries_install():
-        stdout.write("  Sổ theo dõi cơ sở: chỉ tiêu đếm từ sổ từ tháng này (số liệu trước đó nhập tay).")
+        stdout.write(
+            "  Sổ theo dõi cơ sở: chỉ tiêu đếm từ sổ từ tháng này (số liệu trước đó nhập tay)."
+        )
     # Stocks counted from the registries reach this month (a new month needs its values).
-    derived.refresh(reason="antq setup")
+    derived.refresh(reason="antq setup", recent=2)
 
 
 class Command(BaseCommand):

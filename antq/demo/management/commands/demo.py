@@ -9,6 +9,7 @@ from antq.accounts.models import Role
 from antq.core.management.commands.serve import serve
 from antq.core.management.commands.setup import run_setup
 from antq.demo.directives import directives_load
+from antq.demo.grassroots import grassroots_load
 from antq.demo.indicators import indicators_load
 from antq.demo.seed import DEMO_PASSWORD, demo_load
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         users = demo_load()
         self.stdout.write("Nạp chuỗi văn bản 09-CT/TW → 44-KL/TW → 100-KH/TU và tiến độ thực hiện…")
         directives_load()
+        self.stdout.write(
+            "Nạp sổ theo dõi cơ sở: 70 mô hình tự quản, 6.512 tin, bài 2019-2022, sự kiện, "
+            "tổ bảo vệ an ninh, trật tự…"
+        )
+        grassroots_load()
         self.stdout.write(
             "Nạp số liệu minh họa 2019-2022 của 194 xã và từ 7/2025 của 65 xã, phường…"
         )
