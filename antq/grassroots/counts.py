@@ -347,8 +347,16 @@ def sources() -> list[Source]:
                 ),
             ),
             behind=_members_behind,
-            columns=(_("Full name"), _("Role"), _("Team"), _("Commune or ward")),
-            row=lambda m: [m.full_name, m.get_role_display(), m.team.name, m.team.area.name],
+            # Members are people: the drill-down shows roles and teams, not names (those stay
+            # on the team's page, for the officials of its area).
+            columns=(_("Role"), _("Team"), _("Commune or ward"), _("Joined on")),
+            row=lambda m: [
+                m.get_role_display(),
+                m.team.name,
+                m.team.area.name,
+                date_format(m.joined_on, "d/m/Y"),
+            ],
+            title=lambda m: f"{m.get_role_display()} — {m.team.name}",
             url=lambda m: reverse("grassroots:team", args=[m.team_id]),
             records_url="grassroots:teams",
             default_from=TEAMS_LAW_FROM,

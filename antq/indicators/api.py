@@ -281,7 +281,7 @@ class RecordsView(APIView):
             {
                 "registry": found.source.key,
                 "id": record.pk,
-                "label": str(record),
+                "label": found.source.title(record),
                 "unit": unit.code,
                 "date": day,
                 "url": request.build_absolute_uri(found.source.url(record))

@@ -36,7 +36,9 @@ STANDARD: tuple[Standard, ...] = (
         "Media items published by local outlets",
     ),
     Standard("MEDIA_NEWS", "Số tin tuyên truyền về an ninh, trật tự", "News items published"),
-    Standard("MEDIA_ARTICLES", "Số bài viết tuyên truyền về an ninh, trật tự", "Articles published"),
+    Standard(
+        "MEDIA_ARTICLES", "Số bài viết tuyên truyền về an ninh, trật tự", "Articles published"
+    ),
     Standard("MEDIA_PHOTOS", "Số ảnh tuyên truyền về an ninh, trật tự", "Photos published"),
     Standard(
         "MEDIA_REPORTS", "Số phóng sự tuyên truyền về an ninh, trật tự", "Feature reports published"

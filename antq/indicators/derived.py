@@ -66,6 +66,8 @@ class Source:
     columns: tuple = ()
     row: Callable[[Any], list] = field(default=lambda record: [str(record)])
     url: Callable[[Any], str] | None = None
+    # A record's label outside its registry (drill-down API): never personal data.
+    title: Callable[[Any], str] = field(default=str)
     records_url: str = ""  # the registry's list page
     default_from: dt.date | None = None  # no earlier first day makes sense (a law in force)
 

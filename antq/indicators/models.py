@@ -96,8 +96,10 @@ class Indicator(models.Model):
 
     def is_derived_for(self, end: dt.date) -> bool:
         """Does a period ending on `end` overlap the span counted from the registry?"""
-        return bool(self.derived_source) and self.derived_from is not None and (
-            end >= self.derived_from
+        return (
+            bool(self.derived_source)
+            and self.derived_from is not None
+            and (end >= self.derived_from)
         )
 
 
@@ -396,9 +398,7 @@ class DerivedChange(models.Model):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     period = models.CharField(_("period"), max_length=8)
     stored = models.DecimalField(_("figure in the report"), max_digits=20, decimal_places=4)
-    counted = models.DecimalField(
-        _("count from the records"), max_digits=20, decimal_places=4
-    )
+    counted = models.DecimalField(_("count from the records"), max_digits=20, decimal_places=4)
     status = models.CharField(
         max_length=16, choices=DerivedChangeStatus.choices, default=DerivedChangeStatus.PENDING
     )
