@@ -318,6 +318,20 @@ def sources() -> list[Source]:
             records_url="grassroots:models",
         ),
         Source(
+            key="grassroots.models_replicated",
+            kind=FLOW,
+            label=_("self-management models replicated from another"),
+            counts=_flow(models_qs.filter(replicated_from__isnull=False), "founded_on"),
+            behind=_flow_behind(
+                models_qs.filter(replicated_from__isnull=False).select_related("type"),
+                "founded_on",
+            ),
+            columns=MODEL_COLUMNS,
+            row=_model_row,
+            url=_url("grassroots:model"),
+            records_url="grassroots:models",
+        ),
+        Source(
             key="grassroots.teams",
             kind=STOCK,
             label=_("security teams in operation"),
@@ -516,6 +530,7 @@ def _movement_sources() -> list[Source]:
 LINKS = {
     "SM_MODELS_ACTIVE": "grassroots.models_active",
     "SM_MODELS_NEW": "grassroots.models_new",
+    "SM_MODELS_REPLICATED": "grassroots.models_replicated",
     "SECURITY_TEAMS": "grassroots.teams",
     "SECURITY_TEAM_MEMBERS": "grassroots.team_members",
     "MEDIA_ITEMS": "grassroots.media",

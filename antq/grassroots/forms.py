@@ -190,6 +190,11 @@ class MediaForm(RecordForm):
     published_on = date_field(_("Published on"))
     area_code = area_code_field(_("Code of the area concerned"))
     link = forms.CharField(label=_("Link"), max_length=500, required=False)
+    file = forms.FileField(
+        label=_("Or the file (PDF of the page, photo)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG; photos are stored without their metadata."),
+    )
 
 
 class EventForm(RecordForm):

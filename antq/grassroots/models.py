@@ -255,8 +255,13 @@ class OutletLevel(models.TextChoices):
     LOCAL = "local", _("Local")
 
 
+def media_file_path(instance: MediaItem, filename: str) -> str:
+    return f"grassroots/media/{filename}"
+
+
 class MediaItem(models.Model):
-    """A piece of propaganda output on security and order (tin, bài, ảnh, phóng sự)."""
+    """A piece of propaganda output on security and order (tin, bài, ảnh, phóng sự): a link to
+    it, or the file itself (a PDF of the page, a photo)."""
 
     title = models.CharField(_("title"), max_length=400)
     kind = models.CharField(_("type"), max_length=16, choices=MediaKind.choices)
@@ -267,6 +272,7 @@ class MediaItem(models.Model):
         Area, verbose_name=_("area concerned"), on_delete=models.PROTECT, related_name="+"
     )
     link = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=media_file_path, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -35,7 +35,11 @@ from antq.grassroots.models import (
 from antq.indicators import derived
 from antq.indicators.models import Indicator
 
-MODEL_SOURCES = ("grassroots.models_active", "grassroots.models_new")
+MODEL_SOURCES = (
+    "grassroots.models_active",
+    "grassroots.models_new",
+    "grassroots.models_replicated",
+)
 TEAM_SOURCES = ("grassroots.teams", "grassroots.team_members")
 EVENT_SOURCES = ("grassroots.launches", "grassroots.ngay_hoi_participants", "grassroots.meetings")
 
@@ -289,9 +293,27 @@ def attachment_add(
 ) -> Attachment:
     """A photo (JPEG, PNG) or a document (PDF), judged by content. Photos are re-encoded
     from their pixels, so they keep no metadata (GPS position, camera, time)."""
+    _may_enter(actor, model.area)
+    kind, ext, content = _checked_file(upload)
+    attachment = Attachment(
+        model=model,
+        kind=kind,
+        title=title.strip()[:200],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    attachment.file.save(f"{model.pk}-{timezone.now():%Y%m%d%H%M%S}{ext}", content, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor, action="grassroots.attachment_add", obj=model, summary=attachment.title
+    )
+    return attachment
+
+
+def _checked_file(upload) -> tuple[str, str, Any]:
+    """(kind, extension, content) of an uploaded photo (JPEG, PNG: re-encoded without its
+    metadata) or PDF, judged by content and size; RecordErrors otherwise."""
     from antq.directives.services import max_upload_bytes
 
-    _may_enter(actor, model.area)
     if upload.size > max_upload_bytes():
         raise RecordErrors(
             {
@@ -302,25 +324,10 @@ def attachment_add(
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    kind = ext = None
-    for magic, (k, e) in ATTACHMENT_TYPES.items():
+    for magic, (kind, ext) in ATTACHMENT_TYPES.items():
         if head.startswith(magic):
-            kind, ext = k, e
-    if kind is None:
-        raise RecordErrors({"file": _("Attach a photo (JPEG, PNG) or a PDF document.")})
-    attachment = Attachment(
-        model=model,
-        kind=kind,
-        title=title.strip()[:200],
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
-    )
-    content = _without_metadata(upload, ext) if kind == "photo" else upload
-    attachment.file.save(f"{model.pk}-{timezone.now():%Y%m%d%H%M%S}{ext}", content, save=False)
-    attachment.save()
-    audit_record(
-        actor=actor, action="grassroots.attachment_add", obj=model, summary=attachment.title
-    )
-    return attachment
+            return kind, ext, _without_metadata(upload, ext) if kind == "photo" else upload
+    raise RecordErrors({"file": _("Attach a photo (JPEG, PNG) or a PDF document.")})
 
 
 def _without_metadata(upload, ext: str):
@@ -566,6 +573,12 @@ def media_save(*, actor: Any, data: dict[str, Any], item: MediaItem | None = Non
         old_area, before = item.area, _snapshot(item, MEDIA_FIELDS)
     for f, value in _media_values(data).items():
         setattr(item, f, value)
+    upload = data.get("file")
+    if upload:
+        _kind, ext, content = _checked_file(upload)
+        if item.file:
+            item.file.delete(save=False)
+        item.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}{ext}", content, save=False)
     item.full_clean()
     item.save()
     audit_record(
@@ -585,6 +598,8 @@ def media_delete(*, actor: Any, item: MediaItem, reason: str) -> None:
         raise RecordErrors({"reason": _("Say why the record is deleted.")})
     _may_enter(actor, item.area, item.published_on)
     area, pk, title = item.area, item.pk, item.title
+    if item.file:
+        item.file.delete(save=False)
     item.delete()
     audit_record(
         actor=actor,

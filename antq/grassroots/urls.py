@@ -32,6 +32,7 @@ urlpatterns = [
     path("media/template.xlsx", views.media_template, name="media_template"),
     path("media/<int:pk>/", views.media_detail, name="media_item"),
     path("media/<int:pk>/edit/", views.media_edit, name="media_edit"),
+    path("media/<int:pk>/file/", views.media_file, name="media_file"),
     path("media/<int:pk>/delete/", views.media_delete, name="media_delete"),
     # movement events
     path("events/", views.event_list, name="events"),

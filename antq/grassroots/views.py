@@ -157,7 +157,9 @@ def _act(
 
 
 def _bound(request: HttpRequest, form_class, **kwargs):
-    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+    if request.method != "POST":
+        return form_class(None, **kwargs)
+    return form_class(request.POST, request.FILES, **kwargs)
 
 
 def _xlsx(content: bytes, stem: str) -> HttpResponse:
@@ -653,7 +655,9 @@ def _media_form(request: HttpRequest, item: MediaItem | None) -> HttpResponse:
 
     def save(data: dict) -> MediaItem:
         return services.media_save(
-            actor=request.user, data={f: data.get(f) for f in services.MEDIA_FIELDS}, item=item
+            actor=request.user,
+            data={f: data.get(f) for f in (*services.MEDIA_FIELDS, "file")},
+            item=item,
         )
 
     crumbs = [(reverse("grassroots:media"), _("Media items"))]
@@ -668,6 +672,25 @@ def _media_form(request: HttpRequest, item: MediaItem | None) -> HttpResponse:
         crumbs=crumbs,
         cancel=crumbs[-1][0],
     )
+
+
+@login_required
+def media_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A media item's file, to those who see the item."""
+    item = _media_for(request.user, pk)
+    if not item.file:
+        raise Http404
+    name = item.file.name.rsplit("/", 1)[-1]
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=ext == ".pdf",
+        filename=name,
+        content_type=_CONTENT_TYPES.get(ext, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required

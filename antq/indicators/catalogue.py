@@ -56,6 +56,11 @@ STANDARD: tuple[Standard, ...] = (
         "Số mô hình tự quản về an ninh, trật tự mới xây dựng",
         "New self-management models built",
     ),
+    Standard(
+        "SM_MODELS_REPLICATED",
+        "Số mô hình mới được nhân rộng từ mô hình đã có",
+        "New models replicated from an existing model",
+    ),
     Standard("TIPS_RECEIVED", "Số nguồn tin do Nhân dân cung cấp", "Tips provided by the people"),
     Standard("TIPS_VALUABLE", "Số nguồn tin có giá trị", "Tips of value"),
     Standard(

@@ -91,6 +91,16 @@ def test_a_new_model_counts_at_once_as_a_stock_and_as_new(counted):
     assert row.source == "derived" and row.value == 1
 
 
+def test_replicating_a_model_is_counted(counted):
+    source = _model(name="Mô hình gốc", founded_on=D(2020, 2, 1))
+    _model(name="Mô hình nhân rộng", founded_on=D(2021, 4, 1), replicated_from=source)
+    _model(name="Mô hình khác", founded_on=D(2021, 6, 1))
+    assert total("SM_MODELS_REPLICATED", "20", "2021", "2021", D(2021, 12, 31)) == 1
+    assert total("SM_MODELS_NEW", "20", "2021", "2021", D(2021, 12, 31)) == 2
+    with pytest.raises(services.RecordErrors):  # a source founded after its replica
+        _model(name="Sai", founded_on=D(2019, 6, 1), replicated_from=source)
+
+
 def test_a_status_change_and_a_deletion_move_the_counts(counted):
     model = _model()
     services.model_status_set(
@@ -492,3 +502,33 @@ def test_lists_take_the_code_of_a_district_that_has_ended(client, counted, peopl
     detail = client.get(f"/registries/models/{model.pk}/").content.decode()
     assert 'data-testid="holder-today"' in detail and "Xã Na Sầm" in detail
     assert client.get("/registries/models/", {"area": "99999"}).status_code == 400
+
+
+def test_a_media_item_keeps_its_file_for_those_who_see_it(
+    client, counted, people, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(people.official)
+    form = {
+        "title": "Bài trên báo giấy",
+        "kind": "bai",
+        "outlet": "Báo Lạng Sơn",
+        "outlet_level": "local",
+        "published_on": "02/03/2026",
+        "area_code": "06124",
+    }
+    bad = SimpleUploadedFile("bai.pdf", b"<html>not a pdf", content_type="application/pdf")
+    response = client.post("/registries/media/new/", {**form, "file": bad})
+    assert response.status_code == 400 and "PDF" in response.content.decode()
+    pdf = SimpleUploadedFile("bai.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = client.post("/registries/media/new/", {**form, "file": pdf})
+    assert response.status_code == 302
+    detail = client.get(response.url).content.decode()
+    assert 'data-testid="media-file"' in detail
+    item_id = int(response.url.rstrip("/").rsplit("/", 1)[-1])
+    download = client.get(f"/registries/media/{item_id}/file/")
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(people.outsider)
+    assert client.get(f"/registries/media/{item_id}/file/").status_code == 404
