@@ -211,7 +211,7 @@ def refresh(
                 pending = pending.filter(area_id__in=list(units))
             for change in pending:  # differences that went away, or changed again
                 key = (change.area_id, change.period)
-                if key not in locked:
+                if change.period in codes and key not in locked:
                     change.delete()
             kept = {
                 (c.area_id, c.period, c.stored, c.counted)
