@@ -28,6 +28,7 @@ from antq.accounts.models import Body
 from antq.accounts.selectors import Action, user_scope_area_ids_any_time, user_scope_roots
 from antq.areas.models import Area, Level
 from antq.areas.selectors import area_ancestors, area_children, area_holder_on, nation
+from antq.core.spreadsheets import MAX_BYTES
 from antq.grassroots import selectors, services, xlsx
 from antq.grassroots.forms import (
     AssessForm,
@@ -57,7 +58,6 @@ from antq.grassroots.models import (
     SelfManagementModel,
     TeamMember,
 )
-from antq.indicators.xlsx import MAX_BYTES
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -24,6 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antq.areas.models import LEVEL_RANK, Area
+
+# The shared workbook helpers of the indicators' spreadsheets (styles, text cells, the check
+# that an upload is an .xlsx at all), so every antq workbook looks and refuses alike.
+from antq.core.spreadsheets import WorkbookRefused, check_xlsx, load_xlsx
+from antq.core.spreadsheets import norm as _norm
+from antq.core.spreadsheets import put_text as _put_text
+from antq.core.spreadsheets import styles as _styles
+from antq.core.spreadsheets import workbook_bytes as _save
 from antq.core.vnformat import parse_date
 from antq.grassroots import services
 from antq.grassroots.models import (
@@ -39,11 +47,6 @@ from antq.grassroots.models import (
 )
 from antq.grassroots.selectors import model_types
 from antq.grassroots.services import ImportErrors
-from antq.indicators.services import ValueErrors
-
-# The shared workbook helpers of the indicators' spreadsheets (styles, text cells, the check
-# that an upload is an .xlsx at all), so every antq workbook looks and refuses alike.
-from antq.indicators.xlsx import _check_container, _load, _norm, _put_text, _save, _styles
 
 __all__ = [
     "HEADER_ROW",
@@ -511,10 +514,10 @@ def read_media_workbook(
     from openpyxl.utils import get_column_letter
 
     try:
-        _check_container(data, filename)
-        wb = _load(data, filename, data_only=True)
-    except ValueErrors as exc:
-        raise ImportErrors(exc.problems) from None
+        check_xlsx(data)
+        wb = load_xlsx(data, data_only=True)
+    except WorkbookRefused as exc:
+        raise ImportErrors([f"{filename}: {exc}"]) from None
     try:
         names = {_norm(ws.title): ws for ws in wb.worksheets}
         ws = names.get(_norm(MEDIA_SHEET)) or wb.worksheets[0]

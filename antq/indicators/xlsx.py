@@ -31,10 +31,7 @@ Ranges, whole numbers, units and area codes are checked by
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -48,6 +45,11 @@ from django.utils.translation import gettext as _
 
 from antq.areas.models import Area, Level
 from antq.areas.selectors import area_subtree
+from antq.core.spreadsheets import MAX_BYTES, SPACES, WorkbookRefused, check_xlsx, load_xlsx
+from antq.core.spreadsheets import norm as _norm
+from antq.core.spreadsheets import put_text as _put_text
+from antq.core.spreadsheets import styles as _styles
+from antq.core.spreadsheets import workbook_bytes as _save
 from antq.indicators.engine import Result
 from antq.indicators.models import (
     DataSet,
@@ -103,8 +105,6 @@ _ALIASES = {
 }
 
 HEADER_SEARCH_ROWS = 50  # the header row is looked for in this many rows from the top
-MAX_BYTES = 25 * 1024 * 1024  # an upload larger than this is refused unread
-MAX_UNCOMPRESSED = 250 * 1024 * 1024  # guards against a zip bomb
 MAX_TEMPLATE_ROWS = 200_000
 COMMENT_MAX = 500  # DataValue.comment
 VALUE_LIMIT = Decimal("9999999999999999")  # DataValue.value: 20 digits, 4 of them decimals
@@ -117,7 +117,6 @@ _LEVEL_VI = {
     "village": "thôn, tổ dân phố",
 }
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007]+")
 _VI_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
 _VI_THOUSANDS_DECIMAL = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+,\d+")
 _VI_DECIMAL = re.compile(r"[+-]?\d*,\d+")
@@ -126,41 +125,18 @@ _VI_DECIMAL = re.compile(r"[+-]?\d*,\d+")
 # --- small helpers ------------------------------------------------------------------------------
 
 
-def _norm(text: Any) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip().casefold()
+def _check_container(data: bytes, filename: str) -> None:
+    try:
+        check_xlsx(data)
+    except WorkbookRefused as exc:
+        raise _refuse(filename, str(exc)) from None
 
 
-def _put_text(cell, value: str) -> None:
-    """Write text that stays text: a leading "=" must not turn a name into a formula."""
-    cell.value = value
-    cell.data_type = "s"
-
-
-def _save(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    thin = Side(style="thin", color="9AA5B1")
-    return {
-        "title": Font(bold=True, size=14),
-        "subtitle": Font(size=11, color="333333"),
-        "note": Font(italic=True, size=10, color="555555"),
-        "header_font": Font(bold=True, color="FFFFFF"),
-        "header_fill": PatternFill("solid", fgColor="1F4E79"),
-        "entry_fill": PatternFill("solid", fgColor="FFF8DC"),
-        "total_font": Font(bold=True),
-        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "total_border": Border(top=Side(style="medium"), bottom=Side(style="medium")),
-        "wrap": Alignment(wrap_text=True, vertical="top"),
-        "number": Alignment(vertical="top"),
-        "top": Alignment(vertical="top"),
-        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
-    }
+def _load(data: bytes, filename: str, *, data_only: bool):
+    try:
+        return load_xlsx(data, data_only=data_only)
+    except WorkbookRefused as exc:
+        raise _refuse(filename, str(exc)) from None
 
 
 def _period_span(periods: list[Period]) -> str:
@@ -523,63 +499,6 @@ def _refuse(filename: str, message: str) -> ValueErrors:
     return ValueErrors([f"{filename}: {message}"])
 
 
-def _check_container(data: bytes, filename: str) -> None:
-    """Refuse, by content, anything that is not an .xlsx (an Office Open XML workbook)."""
-    if not data:
-        raise _refuse(filename, _("the file is empty."))
-    if len(data) > MAX_BYTES:
-        raise _refuse(
-            filename,
-            _("the file is larger than %(mb)d MB; split it by area or period.")
-            % {"mb": MAX_BYTES // (1024 * 1024)},
-        )
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _refuse(
-            filename,
-            _(
-                "this is an old Excel 97-2003 (.xls) file or a workbook protected by a password to open; save it as an Excel workbook (.xlsx) without a password."
-            ),
-        )
-    if data.startswith(b"%PDF"):
-        raise _refuse(filename, _("this is a PDF file, not an Excel workbook (.xlsx)."))
-    not_xlsx = _("the file is not an Excel workbook (.xlsx); download the template again.")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(filename, not_xlsx) from None
-    with archive:
-        names = set(archive.namelist())
-        if "mimetype" in names and archive.read("mimetype").startswith(
-            b"application/vnd.oasis.opendocument"
-        ):
-            raise _refuse(
-                filename,
-                _(
-                    "this is an OpenDocument spreadsheet (.ods); save it as an Excel workbook (.xlsx)."
-                ),
-            )
-        if "xl/workbook.bin" in names:
-            raise _refuse(
-                filename,
-                _("this is a binary Excel workbook (.xlsb); save it as an Excel workbook (.xlsx)."),
-            )
-        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-            raise _refuse(filename, not_xlsx)
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise _refuse(filename, _("the workbook is too large once unpacked."))
-
-
-def _load(data: bytes, filename: str, *, data_only: bool):
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except Exception:  # a damaged package can fail in many ways inside openpyxl
-        raise _refuse(
-            filename, _("the workbook is damaged and cannot be read; save it again in Excel.")
-        ) from None
-
-
 def _find_header(ws, limit: int = HEADER_SEARCH_ROWS):
     """(row number, {field: column index}, missing fields) of the first row that names at
     least two of the required columns; None if there is none in the first ``limit`` rows."""
@@ -605,7 +524,7 @@ def _code_text(value: Any) -> str:
         return str(value).upper()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _SPACES.sub(" ", str(value)).strip()
+    return SPACES.sub(" ", str(value)).strip()
 
 
 def _value_text(value: Any) -> str | None:
@@ -621,7 +540,7 @@ def _value_text(value: Any) -> str | None:
         return format(Decimal(format(value, ".15g")), "f")
     if isinstance(value, Decimal):
         return format(value, "f")
-    text = _SPACES.sub("", str(value))
+    text = SPACES.sub("", str(value))
     if not text:
         return None
     if _VI_THOUSANDS.fullmatch(text):
