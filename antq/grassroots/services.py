@@ -100,6 +100,66 @@ def _snapshot(obj, fields: Iterable[str]) -> dict:
     return out
 
 
+def _saved(
+    obj,
+    *,
+    actor: Any,
+    kind: str,
+    before: dict,
+    fields: Iterable[str],
+    summary: str,
+    sources: Iterable[str],
+    old_area: Area | None,
+):
+    """The common end of a record's save: write it, audit the creation or the changed
+    fields, recount what it feeds on its old and new area."""
+    obj.save()
+    audit_record(
+        actor=actor,
+        action=f"grassroots.{kind}_update" if before else f"grassroots.{kind}_create",
+        obj=obj,
+        summary=summary,
+        changes=audit_diff(before, _snapshot(obj, fields)) if before else {},
+    )
+    recount(sources, [old_area, obj.area], actor=actor, reason=summary)
+    return obj
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise RecordErrors({"reason": _("Say why the record is deleted.")})
+
+
+def _deleted(
+    obj,
+    *,
+    actor: Any,
+    kind: str,
+    reason: str,
+    summary: str,
+    sources: Iterable[str],
+    files: Iterable = (),
+):
+    """Delete a record entered by mistake (the reason is kept in the audit), recount what it
+    fed, and remove its stored files once the deletion is committed (not before: a rollback
+    keeps the record, so it must keep its files)."""
+    area, pk, label = obj.area, obj.pk, obj._meta.label_lower
+    for stored in files:
+        if stored:
+            storage, name = stored.storage, stored.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    obj.delete()
+    audit_record(
+        actor=actor,
+        action=f"grassroots.{kind}_delete",
+        object_type=label,
+        object_id=str(pk),
+        summary=summary,
+        changes={"reason": reason.strip()[:500]},
+    )
+    recount(sources, [area], actor=actor, reason=_("deleted: %(name)s") % {"name": summary})
+
+
 # --- self-management models ----------------------------------------------------------------
 
 MODEL_FIELDS = (
@@ -172,16 +232,16 @@ def model_save(
         if f == "members":
             value = members
         setattr(model, f, value)
-    model.save()
-    audit_record(
+    return _saved(
+        model,
         actor=actor,
-        action="grassroots.model_update" if before else "grassroots.model_create",
-        obj=model,
+        kind="model",
+        before=before,
+        fields=MODEL_FIELDS,
         summary=model.name,
-        changes=audit_diff(before, _snapshot(model, MODEL_FIELDS)) if before else {},
+        sources=MODEL_SOURCES,
+        old_area=old_area,
     )
-    recount(MODEL_SOURCES, [old_area, model.area], actor=actor, reason=model.name)
-    return model
 
 
 @transaction.atomic
@@ -226,22 +286,17 @@ def model_status_set(
 @transaction.atomic
 def model_delete(*, actor: Any, model: SelfManagementModel, reason: str) -> None:
     """Remove a record entered by mistake (a model that ended is dissolved, not deleted)."""
-    if not reason.strip():
-        raise RecordErrors({"reason": _("Say why the record is deleted.")})
+    _require_reason(reason)
     _may_enter(actor, model.area)
-    area, name, pk = model.area, model.name, model.pk
-    for attachment in model.attachments.all():
-        attachment.file.delete(save=False)
-    model.delete()
-    audit_record(
+    _deleted(
+        model,
         actor=actor,
-        action="grassroots.model_delete",
-        object_type="grassroots.selfmanagementmodel",
-        object_id=str(pk),
-        summary=name,
-        changes={"reason": reason.strip()[:500]},
+        kind="model",
+        reason=reason,
+        summary=model.name,
+        sources=MODEL_SOURCES,
+        files=[a.file for a in model.attachments.all()],
     )
-    recount(MODEL_SOURCES, [area], actor=actor, reason=_("deleted: %(name)s") % {"name": name})
 
 
 @transaction.atomic
@@ -432,16 +487,16 @@ def team_save(
     for f in TEAM_FIELDS:
         value = data.get(f)
         setattr(team, f, value.strip() if isinstance(value, str) else value)
-    team.save()
-    audit_record(
+    return _saved(
+        team,
         actor=actor,
-        action="grassroots.team_update" if before else "grassroots.team_create",
-        obj=team,
+        kind="team",
+        before=before,
+        fields=TEAM_FIELDS,
         summary=team.name,
-        changes=audit_diff(before, _snapshot(team, TEAM_FIELDS)) if before else {},
+        sources=TEAM_SOURCES,
+        old_area=old_area,
     )
-    recount(TEAM_SOURCES, [old_area, team.area], actor=actor, reason=team.name)
-    return team
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -576,40 +631,36 @@ def media_save(*, actor: Any, data: dict[str, Any], item: MediaItem | None = Non
     upload = data.get("file")
     if upload:
         _kind, ext, content = _checked_file(upload)
-        if item.file:
-            item.file.delete(save=False)
+        if item.file:  # the old file goes once the new one is committed
+            storage, name = item.file.storage, item.file.name
+            transaction.on_commit(lambda: storage.delete(name))
         item.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}{ext}", content, save=False)
     item.full_clean()
-    item.save()
-    audit_record(
+    return _saved(
+        item,
         actor=actor,
-        action="grassroots.media_update" if before else "grassroots.media_create",
-        obj=item,
+        kind="media",
+        before=before,
+        fields=MEDIA_FIELDS,
         summary=item.title,
-        changes=audit_diff(before, _snapshot(item, MEDIA_FIELDS)) if before else {},
+        sources=media_sources(),
+        old_area=old_area,
     )
-    recount(media_sources(), [old_area, item.area], actor=actor, reason=item.title)
-    return item
 
 
 @transaction.atomic
 def media_delete(*, actor: Any, item: MediaItem, reason: str) -> None:
-    if not reason.strip():
-        raise RecordErrors({"reason": _("Say why the record is deleted.")})
+    _require_reason(reason)
     _may_enter(actor, item.area, item.published_on)
-    area, pk, title = item.area, item.pk, item.title
-    if item.file:
-        item.file.delete(save=False)
-    item.delete()
-    audit_record(
+    _deleted(
+        item,
         actor=actor,
-        action="grassroots.media_delete",
-        object_type="grassroots.mediaitem",
-        object_id=str(pk),
-        summary=title,
-        changes={"reason": reason.strip()[:500]},
+        kind="media",
+        reason=reason,
+        summary=item.title,
+        sources=media_sources(),
+        files=[item.file],
     )
-    recount(media_sources(), [area], actor=actor, reason=_("deleted: %(name)s") % {"name": title})
 
 
 class ImportErrors(ValidationError):
@@ -707,34 +758,25 @@ def event_save(
         setattr(event, f, value.strip() if isinstance(value, str) else value)
     event.participants = participants
     event.notes = event.notes or ""
-    event.save()
-    audit_record(
+    return _saved(
+        event,
         actor=actor,
-        action="grassroots.event_update" if before else "grassroots.event_create",
-        obj=event,
+        kind="event",
+        before=before,
+        fields=EVENT_FIELDS,
         summary=event.title,
-        changes=audit_diff(before, _snapshot(event, EVENT_FIELDS)) if before else {},
+        sources=EVENT_SOURCES,
+        old_area=old_area,
     )
-    recount(EVENT_SOURCES, [old_area, event.area], actor=actor, reason=event.title)
-    return event
 
 
 @transaction.atomic
 def event_delete(*, actor: Any, event: MovementEvent, reason: str) -> None:
-    if not reason.strip():
-        raise RecordErrors({"reason": _("Say why the record is deleted.")})
+    _require_reason(reason)
     _may_enter(actor, event.area, event.held_on)
-    area, pk, title = event.area, event.pk, event.title
-    event.delete()
-    audit_record(
-        actor=actor,
-        action="grassroots.event_delete",
-        object_type="grassroots.movementevent",
-        object_id=str(pk),
-        summary=title,
-        changes={"reason": reason.strip()[:500]},
+    _deleted(
+        event, actor=actor, kind="event", reason=reason, summary=event.title, sources=EVENT_SOURCES
     )
-    recount(EVENT_SOURCES, [area], actor=actor, reason=_("deleted: %(name)s") % {"name": title})
 
 
 # --- installation ---------------------------------------------------------------------------
