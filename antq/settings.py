@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "antq.directives",
     "antq.indicators",
     "antq.grassroots",
+    "antq.tips",
     "antq.web",
     "antq.demo",
 ]
@@ -262,13 +263,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Requests to these paths leave no line in any log (antq.core.logs): the tip line.
+ANTQ_UNLOGGED_PATHS = ("/tips/", "/api/v1/tips/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "line"}},
+    # Nothing about a request to the tip line is logged (docs/security.md).
+    "filters": {"no_tips": {"()": "antq.core.logs.NoTipRequests"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["no_tips"],
+        }
+    },
     "root": {"handlers": ["stderr"], "level": env_str("ANTQ_LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -280,6 +292,16 @@ DEFAULT_FROM_EMAIL = env_str("ANTQ_FROM_EMAIL", "antq@localhost")
 ANTQ_MAX_UPLOAD_MB = env_int("ANTQ_MAX_UPLOAD_MB", 20, minimum=1, maximum=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Citizens' tips (antq.tips, docs/security.md): attachment size, the proof-of-work's
+# difficulty (leading zero bits of SHA-256) and the hourly limits per client (a keyed hash of
+# its address, never stored) with and without proof, and for all submissions without proof.
+ANTQ_TIPS_MAX_ATTACHMENT_MB = env_int("ANTQ_TIPS_MAX_ATTACHMENT_MB", 5, minimum=1, maximum=20)
+ANTQ_TIPS_POW_BITS = env_int("ANTQ_TIPS_POW_BITS", 16, minimum=0, maximum=28)
+ANTQ_TIPS_LIMIT_WITH_PROOF = env_int("ANTQ_TIPS_LIMIT_WITH_PROOF", 10, minimum=1)
+ANTQ_TIPS_LIMIT_WITHOUT_PROOF = env_int("ANTQ_TIPS_LIMIT_WITHOUT_PROOF", 3, minimum=1)
+ANTQ_TIPS_LIMIT_ALL_WITHOUT_PROOF = env_int("ANTQ_TIPS_LIMIT_ALL_WITHOUT_PROOF", 200, minimum=1)
+ANTQ_TIPS_LIMIT_LOOKUPS = env_int("ANTQ_TIPS_LIMIT_LOOKUPS", 30, minimum=1)
 
 # The official areas files shipped with the package, and the date from which the
 # pre-reform snapshot is taken to hold (see antq/areas/data/README.md).

@@ -8,6 +8,7 @@ from antq.areas import api as areas_api
 from antq.directives import api as directives_api
 from antq.grassroots import api as grassroots_api
 from antq.indicators import api as indicators_api
+from antq.tips import api as tips_api
 
 admin.site.site_header = _("antq administration")
 admin.site.site_title = "antq"
@@ -78,6 +79,10 @@ api_v1 = [
         grassroots_api.AssessmentListView.as_view(),
         name="gr-assessment-list",
     ),
+    path("tips/", tips_api.SubmitView.as_view(), name="tip-submit"),
+    path("tips/challenge", tips_api.ChallengeView.as_view(), name="tip-challenge"),
+    path("tips/lookup", tips_api.LookupView.as_view(), name="tip-lookup"),
+    path("tips/messages", tips_api.MessageView.as_view(), name="tip-message"),
     path(
         "grassroots/recognitions/",
         grassroots_api.RecognitionListView.as_view(),
@@ -91,6 +96,7 @@ urlpatterns = [
     path("documents/", include("antq.directives.urls")),
     path("data/", include("antq.indicators.urls")),
     path("registries/", include("antq.grassroots.urls")),
+    path("tips/", include("antq.tips.urls")),
     path("accounts/", include("antq.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -89,6 +89,9 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
     MANAGER = "manager", _("Manager")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Reads citizens' tips routed to the body; grants nothing else, and no other role —
+    # administrator included — grants it (antq.tips).
+    TIP_HANDLER = "tip_handler", _("Tip handler")
 
 
 class Membership(models.Model):

@@ -33,6 +33,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.APPROVER: frozenset({Action.VIEW, Action.APPROVE}),
     Role.MANAGER: frozenset({Action.VIEW, Action.ENTER, Action.APPROVE, Action.MANAGE}),
     Role.ADMINISTRATOR: frozenset(Action),
+    Role.TIP_HANDLER: frozenset(),  # only antq.tips looks at it
 }
 
 

@@ -15,8 +15,8 @@ Crypto-erasing a tip is deleting its wrapped keys: the ciphertext left behind is
 
 **Receipts** given to citizens carry 100 bits of randomness, written in Crockford's base32
 (no I, L, O, U) in five groups of four (`7K3M-9QXD-…`). They are stored only as an argon2id
-hash keyed by a server-side **pepper** (derived from the master key), with a salt derived
-from the pepper so that the same receipt always gives the same hash and can be looked up;
+hash keyed by a server-side random **pepper** (kept sealed by the master key), with a salt
+derived from the pepper so that the same receipt always gives the same hash and can be found;
 without the pepper a stolen hash cannot even be tested against a guess.
 """
 
@@ -38,13 +38,14 @@ __all__ = [
     "decrypt",
     "encrypt",
     "format_receipt",
+    "master_fingerprint",
     "new_data_key",
     "new_key_pair",
     "new_master_key",
+    "new_pepper",
     "new_receipt",
     "normalise_receipt",
     "open_private_key",
-    "pepper_from",
     "receipt_digest",
     "seal_private_key",
     "unwrap_key",
@@ -114,9 +115,15 @@ def open_private_key(master: bytes, sealed: bytes) -> bytes:
     return decrypt(master, sealed)
 
 
-def pepper_from(master: bytes) -> bytes:
-    """The receipts' pepper, derived from the master key (so there is one secret to keep)."""
-    return hmac.new(master, b"antq receipt pepper v1", hashlib.sha256).digest()
+def new_pepper() -> bytes:
+    """The receipts' pepper: random, kept sealed by the master key (so that rotating the
+    master key re-seals it and every receipt still finds its tip)."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def master_fingerprint(master: bytes) -> str:
+    """A short public name of a master key, to tell which key sealed a body's private key."""
+    return hmac.new(master, b"antq master key id", hashlib.sha256).hexdigest()[:16]
 
 
 def new_receipt() -> str:

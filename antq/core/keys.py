@@ -29,7 +29,7 @@ def key_file() -> Path:
     return Path(configured) if configured else Path(settings.DATA_DIR) / "keys" / "master.key"
 
 
-def _decode(text: str, where: str) -> bytes:
+def decode_key(text: str, where: str) -> bytes:
     try:
         key = base64.urlsafe_b64decode(text.strip().encode() + b"==")
     except (binascii.Error, ValueError):
@@ -43,7 +43,7 @@ def master_key() -> bytes:
     """The master key; MasterKeyError with what to do when it is missing or exposed."""
     text = os.environ.get("ANTQ_MASTER_KEY", "").strip()
     if text:
-        return _decode(text, "ANTQ_MASTER_KEY")
+        return decode_key(text, "ANTQ_MASTER_KEY")
     path = key_file()
     if not path.exists():
         raise MasterKeyError(f"Chưa có khóa chủ ({path}): chạy `antq keys init`.")
@@ -53,7 +53,56 @@ def master_key() -> bytes:
             f"Tệp khóa chủ {path} đọc được bởi người khác (quyền {stat.filemode(mode)}); "
             f"chỉ chủ sở hữu được đọc: chmod 600 {path}"
         )
-    return _decode(path.read_text(), str(path))
+    return decode_key(path.read_text(), str(path))
+
+
+def _encode(key: bytes) -> str:
+    return base64.urlsafe_b64encode(key).decode().rstrip("=") + "\n"
+
+
+def _write_new(path: Path, key: bytes) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(_encode(key))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def staged_file() -> Path:
+    return key_file().with_name(key_file().name + ".new")
+
+
+def staged_key() -> bytes | None:
+    """The key a rotation left staged beside the key file (None if there is none)."""
+    path = staged_file()
+    return decode_key(path.read_text(), str(path)) if path.exists() else None
+
+
+def master_key_stage() -> bytes:
+    """Write a new master key beside the present one (`master.key.new`, mode 600) for a
+    rotation; the caller re-seals with it and then calls master_key_promote()."""
+    if os.environ.get("ANTQ_MASTER_KEY", "").strip():
+        raise MasterKeyError(
+            "Khóa chủ đặt qua biến môi trường ANTQ_MASTER_KEY: đặt khóa mới vào "
+            "ANTQ_NEW_MASTER_KEY rồi chạy lại `antq keys rotate`."
+        )
+    master_key()  # the present key must be readable
+    path = staged_file()
+    if path.exists():
+        raise MasterKeyError(
+            f"Đã có khóa mới đang chờ {path} (một lần đổi khóa trước chưa xong): "
+            "chạy `antq keys check`."
+        )
+    key = crypto.new_master_key()
+    _write_new(path, key)
+    return key
+
+
+def master_key_promote() -> Path:
+    """The staged key becomes the master key (an atomic rename)."""
+    os.replace(staged_file(), key_file())
+    return key_file()
 
 
 def master_key_init() -> Path:
@@ -62,13 +111,10 @@ def master_key_init() -> Path:
     if os.environ.get("ANTQ_MASTER_KEY", "").strip():
         raise MasterKeyError("ANTQ_MASTER_KEY đã được đặt trong môi trường; không tạo tệp khóa.")
     path = key_file()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _write_new(path, crypto.new_master_key())
     except FileExistsError:
         raise MasterKeyError(
             f"Đã có khóa chủ {path}; không ghi đè (dùng `antq keys rotate`)."
         ) from None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(base64.urlsafe_b64encode(crypto.new_master_key()).decode().rstrip("=") + "\n")
     return path

@@ -2,8 +2,8 @@
 
 2019-2022, on the 194 communes of the time: thousands of tips
 (3.468 received, 2.156 of value), 912 criminal cases cleared thanks to them (“hơn 900 vụ”),
-1.047 suspects (“hơn 1.000 đối tượng”) and 4,5 tỷ đồng of assets recovered. From July 2025,
-values on the 65 new communes. Every per-commune figure is SYNTHETIC (the article gives only
+1.047 suspects (“hơn 1.000 đối tượng”) and 4,5 tỷ đồng of assets recovered. From July 2025
+the tips and cases are counted from the demo tip line (`antq tips demo`). Every per-commune figure is SYNTHETIC (the article gives only
 province totals) and says so in its comment. The media items (6.512, “hơn 6.500 tin, bài,
 ảnh, phóng sự”) and the 66 self-management models are records of the demo registries
 (antq.demo.grassroots), from which those indicators are counted.
@@ -20,7 +20,7 @@ from django.db import transaction
 from antq.areas.models import Level
 from antq.areas.selectors import area_by_code, area_subtree
 from antq.indicators.models import DataValue
-from antq.indicators.periods import Period, period_of, periods_between
+from antq.indicators.periods import Period, periods_between
 from antq.indicators.services import ValueInput, values_save
 
 COMMENT = "Số liệu minh họa, tổng hợp (synthetic demo figure)"
@@ -109,20 +109,5 @@ def indicators_load() -> int:
                 commune, month = communes[n // len(months)], months[n % len(months)]
                 items.append(ValueInput(code, commune.code, month.code, value, COMMENT))
 
-    # After the reform: the 65 communes and wards, July 2025 to last month.
-    today = dt.date.today()
-    last = period_of(today.replace(day=1) - dt.timedelta(days=1), "month")
-    if last.code >= "202507":
-        new_communes = sorted(
-            area_subtree(lang_son, dt.date(2025, 7, 1), level=Level.COMMUNE), key=lambda a: a.code
-        )
-        recent = periods_between("202507", last.code, "month")
-        for commune in new_communes:
-            for month in recent:
-                items.append(
-                    ValueInput(
-                        "TIPS_RECEIVED", commune.code, month.code, rng.randint(0, 4), COMMENT
-                    )
-                )
     values_save(items, actor=None, source="imported", reason="demo")
     return len(items)

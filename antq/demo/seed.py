@@ -249,6 +249,8 @@ class DemoUser:
     body: str
     role: str
     superuser: bool = False
+    # Further roles in the same body (the commune police officers also handle tips).
+    extra_roles: tuple[str, ...] = ()
 
 
 USERS = [
@@ -275,7 +277,12 @@ USERS = [
         Role.APPROVER,
     ),
     DemoUser(
-        "nasam", "Vi Thị Hạnh", "Cán bộ Công an xã Na Sầm", "ls-ca-xa-na-sam", Role.DATA_ENTRY
+        "nasam",
+        "Vi Thị Hạnh",
+        "Cán bộ Công an xã Na Sầm",
+        "ls-ca-xa-na-sam",
+        Role.DATA_ENTRY,
+        extra_roles=(Role.TIP_HANDLER,),
     ),
     DemoUser(
         "hoangvanthu",
@@ -283,6 +290,7 @@ USERS = [
         "Cán bộ Công an xã Hoàng Văn Thụ",
         "ls-ca-xa-hoang-van-thu",
         Role.DATA_ENTRY,
+        extra_roles=(Role.TIP_HANDLER,),
     ),
     DemoUser(
         "noichinh",
@@ -355,7 +363,8 @@ def demo_load() -> list[DemoUser]:
         else:
             password_change(user=user, new_password=DEMO_PASSWORD)  # the printed logins work
             user_unlock(user=user, actor=None)
-        membership_grant(user=user, body=_body(spec.body), role=spec.role, valid_from=RECORDED_FROM)
+        for role in (spec.role, *spec.extra_roles):
+            membership_grant(user=user, body=_body(spec.body), role=role, valid_from=RECORDED_FROM)
     return USERS
 
 

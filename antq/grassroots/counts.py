@@ -14,14 +14,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from antq.areas.models import Area
-from antq.areas.selectors import area_holder_on, area_related
 from antq.grassroots.models import (
     TEAMS_LAW_FROM,
     AssessmentStatus,
@@ -40,69 +39,18 @@ from antq.grassroots.models import (
     StatusChange,
     TeamMember,
 )
-from antq.indicators.derived import FLOW, STOCK, Counts, Source, register
+from antq.indicators.derived import (
+    FLOW,
+    STOCK,
+    Counts,
+    Holders,
+    Source,
+    flow_behind,
+    flow_counts,
+    register,
+    related_units,
+)
 from antq.indicators.periods import Period
-
-
-def _month(day: dt.date) -> str:
-    return f"{day.year}{day.month:02d}"
-
-
-class _Holders:
-    """area_holder_on with a cache: the unit holding an area on a day."""
-
-    def __init__(self):
-        self._cache: dict[tuple[int, dt.date], int | None] = {}
-
-    def __call__(self, area: Area, day: dt.date) -> int | None:
-        if area.is_valid_on(day):
-            return area.pk
-        key = (area.pk, day)
-        if key not in self._cache:
-            holder = area_holder_on(area, day)
-            self._cache[key] = holder.pk if holder else None
-        return self._cache[key]
-
-
-def _related(units: set[int] | None) -> set[int] | None:
-    if units is None:
-        return None
-    out: set[int] = set()
-    for area in Area.objects.filter(pk__in=sorted(units)):
-        out |= area_related(area)
-    return out
-
-
-def _flow(
-    qs: QuerySet, date_field: str, weight: Callable[[object], int] | None = None
-) -> Callable[[set[int] | None, list[Period]], Counts]:
-    def counts(units: set[int] | None, months: list[Period]) -> Counts:
-        rows = qs.filter(
-            **{f"{date_field}__gte": months[0].start(), f"{date_field}__lte": months[-1].end()}
-        ).select_related("area")
-        if units is not None:
-            rows = rows.filter(area_id__in=sorted(_related(units)))
-        holder = _Holders()
-        out: Counts = defaultdict(Decimal)
-        for record in rows.iterator(chunk_size=2000):
-            day = getattr(record, date_field)
-            unit = holder(record.area, day)
-            if unit is not None and (units is None or unit in units):
-                out[(unit, _month(day))] += weight(record) if weight else 1
-        return out
-
-    return counts
-
-
-def _flow_behind(qs: QuerySet, date_field: str):
-    def behind(start: dt.date, end: dt.date, area_ids) -> Iterable:
-        rows = qs.filter(
-            **{f"{date_field}__gte": start, f"{date_field}__lte": end}, area_id__in=area_ids
-        ).select_related("area")
-        for record in rows.order_by(date_field, "pk"):
-            yield record, record.area, getattr(record, date_field)
-
-    return behind
 
 
 def _stock(
@@ -112,10 +60,10 @@ def _stock(
     """Count, at each month's end, `alive(record, day)` on the unit holding its area."""
 
     def counts(units: set[int] | None, months: list[Period]) -> Counts:
-        holder = _Holders()
+        holder = Holders()
         out: Counts = defaultdict(Decimal)
         ends = [(m.code, m.end()) for m in months]
-        for record, area in records(_related(units)):
+        for record, area in records(related_units(units)):
             for code, end in ends:
                 n = alive(record, end)
                 if not n:
@@ -271,8 +219,8 @@ def _media(key: str, label, **filters) -> Source:
         key=key,
         kind=FLOW,
         label=label,
-        counts=_flow(qs, "published_on"),
-        behind=_flow_behind(qs, "published_on"),
+        counts=flow_counts(qs, "published_on"),
+        behind=flow_behind(qs, "published_on"),
         columns=MEDIA_COLUMNS,
         row=_media_row,
         url=_url("grassroots:media_item"),
@@ -310,8 +258,8 @@ def sources() -> list[Source]:
             key="grassroots.models_new",
             kind=FLOW,
             label=_("self-management models founded"),
-            counts=_flow(models_qs, "founded_on"),
-            behind=_flow_behind(models_qs.select_related("type"), "founded_on"),
+            counts=flow_counts(models_qs, "founded_on"),
+            behind=flow_behind(models_qs.select_related("type"), "founded_on"),
             columns=MODEL_COLUMNS,
             row=_model_row,
             url=_url("grassroots:model"),
@@ -321,8 +269,8 @@ def sources() -> list[Source]:
             key="grassroots.models_replicated",
             kind=FLOW,
             label=_("self-management models replicated from another"),
-            counts=_flow(models_qs.filter(replicated_from__isnull=False), "founded_on"),
-            behind=_flow_behind(
+            counts=flow_counts(models_qs.filter(replicated_from__isnull=False), "founded_on"),
+            behind=flow_behind(
                 models_qs.filter(replicated_from__isnull=False).select_related("type"),
                 "founded_on",
             ),
@@ -399,22 +347,22 @@ def sources() -> list[Source]:
         Source(
             key="grassroots.launches",
             label=_("movement launches"),
-            counts=_flow(launches, "held_on"),
-            behind=_flow_behind(launches, "held_on"),
+            counts=flow_counts(launches, "held_on"),
+            behind=flow_behind(launches, "held_on"),
             **event,
         ),
         Source(
             key="grassroots.ngay_hoi_participants",
             label=_("participants in the Ngày hội"),
-            counts=_flow(ngay_hoi, "held_on", weight=lambda e: e.participants),
-            behind=_flow_behind(ngay_hoi, "held_on"),
+            counts=flow_counts(ngay_hoi, "held_on", weight=lambda e: e.participants),
+            behind=flow_behind(ngay_hoi, "held_on"),
             **event,
         ),
         Source(
             key="grassroots.meetings",
             label=_("residents' meetings"),
-            counts=_flow(meetings, "held_on"),
-            behind=_flow_behind(meetings, "held_on"),
+            counts=flow_counts(meetings, "held_on"),
+            behind=flow_behind(meetings, "held_on"),
             **event,
         ),
     ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,9 @@ from django.utils.translation import gettext as _
 from antq.accounts.selectors import Action, user_can
 from antq.areas.models import Area, Level
 from antq.areas.selectors import area_related
+from antq.core.errors import RecordErrors
 from antq.core.services import audit_diff, audit_record
+from antq.core.uploads import UnreadableImage, image_without_metadata, sniff
 from antq.core.vnformat import plain_number
 from antq.grassroots.models import (
     TEAMS_LAW_FROM,
@@ -46,17 +49,6 @@ EVENT_SOURCES = ("grassroots.launches", "grassroots.ngay_hoi_participants", "gra
 
 def media_sources() -> tuple[str, ...]:
     return tuple(k for k in derived.SOURCES if k.startswith("grassroots.media"))
-
-
-class RecordErrors(ValidationError):
-    """Problems with a record, by field ('' for the whole record); nothing was saved."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__(
-            {field or "__all__": [message] for field, message in errors.items()},
-            code="invalid_record",
-        )
 
 
 def _today() -> dt.date:
@@ -335,13 +327,6 @@ def model_assess(
     return assessment
 
 
-ATTACHMENT_TYPES = {
-    b"\xff\xd8\xff": ("photo", ".jpg"),
-    b"\x89PNG": ("photo", ".png"),
-    b"%PDF-": ("document", ".pdf"),
-}
-
-
 @transaction.atomic
 def attachment_add(
     *, actor: Any, model: SelfManagementModel, upload, title: str = ""
@@ -377,36 +362,17 @@ def _checked_file(upload) -> tuple[str, str, Any]:
             }
         )
     upload.seek(0)
-    head = upload.read(8)
+    found = sniff(upload.read(8))
     upload.seek(0)
-    for magic, (kind, ext) in ATTACHMENT_TYPES.items():
-        if head.startswith(magic):
-            return kind, ext, _without_metadata(upload, ext) if kind == "photo" else upload
-    raise RecordErrors({"file": _("Attach a photo (JPEG, PNG) or a PDF document.")})
-
-
-def _without_metadata(upload, ext: str):
-    """The photo's pixels only (EXIF, GPS, XMP and comments dropped); a file that does not
-    decode as an image is refused."""
-    import io
-
-    from django.core.files.base import ContentFile
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
+    if found is None:
+        raise RecordErrors({"file": _("Attach a photo (JPEG, PNG) or a PDF document.")})
+    kind, ext = found
+    if kind != "photo":
+        return kind, ext, upload
     try:
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)  # keep the orientation, drop the tag
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
-            if image.mode == "P":
-                clean.putpalette(image.getpalette())
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return kind, ext, ContentFile(image_without_metadata(upload, ext))
+    except UnreadableImage:
         raise RecordErrors({"file": _("The photo cannot be read.")}) from None
-    out = io.BytesIO()
-    if ext == ".jpg":
-        clean.convert("RGB").save(out, format="JPEG", quality=90)
-    else:
-        clean.save(out, format="PNG")
-    return ContentFile(out.getvalue())
 
 
 # --- security teams ------------------------------------------------------------------------

@@ -19,17 +19,19 @@ This module never imports a registry; registries import it.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antq.areas.models import Area, AreaTreePath
-from antq.areas.selectors import area_holder_on, area_ids_under_at_any_time
+from antq.areas.selectors import area_holder_on, area_ids_under_at_any_time, area_related
 from antq.core.services import audit_record
 from antq.core.vnformat import plain_number
 from antq.indicators.models import (
@@ -70,6 +72,70 @@ class Source:
     title: Callable[[Any], str] = field(default=str)
     records_url: str = ""  # the registry's list page
     default_from: dt.date | None = None  # no earlier first day makes sense (a law in force)
+
+
+# --- helpers for registries: counting records by month on the unit holding their area ----------
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year}{day.month:02d}"
+
+
+class Holders:
+    """area_holder_on with a cache: the unit holding an area on a day."""
+
+    def __init__(self):
+        self._cache: dict[tuple[int, dt.date], int | None] = {}
+
+    def __call__(self, area: Area, day: dt.date) -> int | None:
+        if area.is_valid_on(day):
+            return area.pk
+        key = (area.pk, day)
+        if key not in self._cache:
+            holder = area_holder_on(area, day)
+            self._cache[key] = holder.pk if holder else None
+        return self._cache[key]
+
+
+def related_units(units: set[int] | None) -> set[int] | None:
+    if units is None:
+        return None
+    out: set[int] = set()
+    for area in Area.objects.filter(pk__in=sorted(units)):
+        out |= area_related(area)
+    return out
+
+
+def flow_counts(
+    qs: QuerySet, date_field: str, weight: Callable[[object], int] | None = None
+) -> Callable[[set[int] | None, list[Period]], Counts]:
+    def counts(units: set[int] | None, months: list[Period]) -> Counts:
+        rows = qs.filter(
+            **{f"{date_field}__gte": months[0].start(), f"{date_field}__lte": months[-1].end()}
+        ).select_related("area")
+        if units is not None:
+            rows = rows.filter(area_id__in=sorted(related_units(units)))
+        holder = Holders()
+        out: Counts = defaultdict(Decimal)
+        for record in rows.iterator(chunk_size=2000):
+            day = getattr(record, date_field)
+            unit = holder(record.area, day)
+            if unit is not None and (units is None or unit in units):
+                out[(unit, _month(day))] += weight(record) if weight else 1
+        return out
+
+    return counts
+
+
+def flow_behind(qs: QuerySet, date_field: str):
+    def behind(start: dt.date, end: dt.date, area_ids) -> Iterable:
+        rows = qs.filter(
+            **{f"{date_field}__gte": start, f"{date_field}__lte": end}, area_id__in=area_ids
+        ).select_related("area")
+        for record in rows.order_by(date_field, "pk"):
+            yield record, record.area, getattr(record, date_field)
+
+    return behind
 
 
 SOURCES: dict[str, Source] = {}

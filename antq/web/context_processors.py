@@ -16,7 +16,7 @@ _MODULES = [
     ("directives", _("Directives & plans"), "directives:documents"),
     ("indicators", _("Indicators & data"), "indicators:index"),
     ("grassroots", _("Grassroots registries"), "grassroots:index"),
-    ("tips", _("Citizen tips"), None),
+    ("tips", _("Citizen tips"), "tips:index"),
     ("inspections", _("Inspections"), None),
 ]
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 def serve(*, host: str, port: int, workers: int, threads: int, stdout) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from antq.core.logs import gunicorn_logger
     from antq.wsgi import application
 
     manifest = settings.STATIC_ROOT / "staticfiles.json"
@@ -28,6 +29,8 @@ def serve(*, host: str, port: int, workers: int, threads: int, stdout) -> None:
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("accesslog", "-")
             self.cfg.set("access_log_format", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms')
+            # No access line for the tip line (antq.core.logs); no address in any line.
+            self.cfg.set("logger_class", gunicorn_logger())
             self.cfg.set("proc_name", "antq")
 
         def load(self):

@@ -29,6 +29,8 @@ def run_setup(stdout, *, verbosity: int = 1) -> None:
         stdout.write(
             "  Sổ theo dõi cơ sở: chỉ tiêu đếm từ sổ từ tháng này (số liệu trước đó nhập tay)."
         )
+    # The tip line, reached by name only (antq.tips is a sealed room).
+    call_command("tips", "install", stdout=stdout)
     # Stocks counted from the registries reach this month (a new month needs its values).
     derived.refresh(reason="antq setup", recent=2)
 

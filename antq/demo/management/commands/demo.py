@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from antq.accounts.models import Role
@@ -35,10 +36,10 @@ class Command(BaseCommand):
             "tổ bảo vệ an ninh, trật tự…"
         )
         grassroots_load()
-        self.stdout.write(
-            "Nạp số liệu minh họa 2019-2022 của 194 xã và từ 7/2025 của 65 xã, phường…"
-        )
+        self.stdout.write("Nạp số liệu minh họa 2019-2022 của 194 xã, phường, thị trấn…")
         indicators_load()
+        self.stdout.write("Nạp nguồn tin minh họa của Công an xã Na Sầm và Hoàng Văn Thụ…")
+        call_command("tips", "demo", stdout=self.stdout)
         roles = dict(Role.choices)
         width = max(len(u.username) for u in users)
         self.stdout.write("")
@@ -48,9 +49,8 @@ class Command(BaseCommand):
             )
         )
         for u in users:
-            self.stdout.write(
-                f"  {u.username:<{width}}  {DEMO_PASSWORD}  {roles[u.role]:<17} {u.title}"
-            )
+            role = " + ".join(str(roles[r]) for r in (u.role, *u.extra_roles))
+            self.stdout.write(f"  {u.username:<{width}}  {DEMO_PASSWORD}  {role:<36} {u.title}")
         self.stdout.write("")
         if options["prepare_only"]:
             self.stdout.write("Đã chuẩn bị xong (--prepare-only: không khởi động máy chủ).")
