@@ -56,8 +56,9 @@ def test_a_citizens_tip_is_routed_sealed_and_read_only_by_its_handlers(handlers)
     ext, photo = services.tip_attachment(handlers.na_sam, tip, view.attachments[0].pk)
     assert ext == ".jpg" and photo.startswith(b"\xff\xd8\xff")
     assert b"CameraModel-SECRET" not in photo and b"Exif" not in photo  # metadata gone
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     assert Image.open(io.BytesIO(photo)).size == (40, 30)
 
@@ -145,7 +146,7 @@ def test_the_legal_deadlines_20_days_2_months_and_one_more_extension(handlers):
     assert tip.deadline == dt.date(2026, 3, 31) and tip.extensions == 1  # 2 months
     services.tip_extend(handlers.na_sam, tip, until=dt.date(2026, 5, 15))
     assert tip.deadline == dt.date(2026, 5, 15) and tip.extensions == 2  # the procuracy's
-    with pytest.raises(RecordErrors, match="twice|hai lần"):
+    with pytest.raises(RecordErrors, match=r"twice|hai lần"):
         services.tip_extend(handlers.na_sam, tip)
     assert legal.latest_deadline(dt.date(2026, 1, 31), dt.date(2026, 3, 31), 1) == dt.date(
         2026, 5, 31
@@ -275,11 +276,10 @@ def test_retention_crypto_erases_and_counts_remain(handlers, linked):
 
 
 def test_counts_reach_the_indicators_and_never_contents(handlers, linked):
+    from antq.indicators import derived
     from antq.indicators.engine import analytics
     from antq.indicators.models import DataValue, Indicator
     from antq.indicators.periods import period_of
-
-    from antq.indicators import derived
 
     assert services.tips_install() is False  # once
     tips = [send()[0] for _ in range(3)]
