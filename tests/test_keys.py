@@ -52,6 +52,7 @@ def test_the_environment_wins_and_must_hold_32_bytes(key_dir, monkeypatch):
         master_key_init()  # no file beside a key given by the environment
 
 
+@pytest.mark.django_db
 def test_the_command(key_dir, capsys):
     with pytest.raises(CommandError):
         call_command("keys", "check")

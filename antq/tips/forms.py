@@ -63,7 +63,8 @@ class TipForm(StyledForm):
         label=_("Social-media accounts, apps, groups"), required=False, max_length=1000
     )
     links = forms.CharField(label=_("Links, websites"), required=False, max_length=1000)
-    attachments = forms.FileField(
+    # A plain field: the files are judged by their content in the service.
+    attachments = forms.Field(
         label=_("Photos or documents — optional"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
@@ -83,9 +84,6 @@ class TipForm(StyledForm):
         self.communes = {a.code: a for a in communes}
         self.fields["area"].choices = [("", "—")] + [(a.code, a.name) for a in communes]
         self.fields["topic"].initial = Topic.OTHER
-
-    def clean_attachments(self):
-        return self.files.getlist("attachments") if self.files else []
 
     def area_obj(self) -> Area | None:
         return self.communes.get(self.cleaned_data.get("area") or "")

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from antq.accounts.models import Body, BodyKind
@@ -55,7 +56,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     """Nothing of the tip line is kept by a browser or a proxy cache."""
     add_never_cache_headers(response)
     response.headers["Cache-Control"] = "no-store, private"
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -381,14 +381,14 @@ ACTIONS = {
     "close": _act(ExtendForm, lambda r, t, f: services.tip_close(r.user, t)),
 }
 DONE = {
-    "classify": _("The tip has been classified."),
-    "triage": _("The assessment has been saved."),
-    "assign": _("The officer in charge has been saved."),
-    "write": _("The message has been saved."),
-    "transfer": _("The tip has been transferred; your body can no longer read it."),
-    "extend": _("The deadline has been extended."),
-    "decide": _("The decision has been recorded; the tip is settled."),
-    "close": _("The tip is settled."),
+    "classify": gettext_lazy("The tip has been classified."),
+    "triage": gettext_lazy("The assessment has been saved."),
+    "assign": gettext_lazy("The officer in charge has been saved."),
+    "write": gettext_lazy("The message has been saved."),
+    "transfer": gettext_lazy("The tip has been transferred; your body can no longer read it."),
+    "extend": gettext_lazy("The deadline has been extended."),
+    "decide": gettext_lazy("The decision has been recorded; the tip is settled."),
+    "close": gettext_lazy("The tip is settled."),
 }
 
 
