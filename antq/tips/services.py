@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -721,7 +722,7 @@ def deadline_warnings(today: dt.date | None = None) -> int:
                 user=handler,
                 kind="tip_deadline",
                 title=title,
-                url=f"/tips/{tip.pk}/",
+                url=reverse("tips:detail", args=[tip.pk]),
                 dedupe_key=f"tip-deadline:{tip.pk}:{state}:{tip.deadline:%Y%m%d}",
             )
     return n

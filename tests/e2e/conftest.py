@@ -242,6 +242,23 @@ def _tail(path: Path, lines: int = 60) -> str:
         return "(no output)"
 
 
+@dataclass
+class ServerDatabase:
+    """Where the test server keeps its data: the data directory, and the PostgreSQL URL of
+    its own database ('' for SQLite in the data directory)."""
+
+    data_dir: Path
+    url: str
+
+
+SERVER_DATABASE: list[ServerDatabase] = []
+
+
+@pytest.fixture(scope="session")
+def antq_database(antq_server: str) -> ServerDatabase:
+    return SERVER_DATABASE[0]
+
+
 @pytest.fixture(scope="session")
 def antq_server(browser_available) -> Iterator[str]:
     """A real antq server (gunicorn, via `antq serve`) on a free port, with the national
@@ -329,6 +346,7 @@ def antq_server(browser_available) -> Iterator[str]:
                     pytrace=False,
                 )
             time.sleep(0.2)
+        SERVER_DATABASE[:] = [ServerDatabase(data_dir, db_url)]
         sys.stderr.write(
             f"\n[e2e] antq at {base_url} on {'PostgreSQL ' + pg_db[1] if pg_db else 'SQLite'}"
             f" (prepared in {prepared:.1f} s, serving after {time.monotonic() - started:.1f} s)\n"
