@@ -302,6 +302,9 @@ ANTQ_TIPS_LIMIT_WITH_PROOF = env_int("ANTQ_TIPS_LIMIT_WITH_PROOF", 10, minimum=1
 ANTQ_TIPS_LIMIT_WITHOUT_PROOF = env_int("ANTQ_TIPS_LIMIT_WITHOUT_PROOF", 3, minimum=1)
 ANTQ_TIPS_LIMIT_ALL_WITHOUT_PROOF = env_int("ANTQ_TIPS_LIMIT_ALL_WITHOUT_PROOF", 200, minimum=1)
 ANTQ_TIPS_LIMIT_LOOKUPS = env_int("ANTQ_TIPS_LIMIT_LOOKUPS", 30, minimum=1)
+# How many reverse proxies in front of antq append to X-Forwarded-For (0: none; the
+# connection's address is the client's).
+ANTQ_TRUSTED_PROXIES = env_int("ANTQ_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
 
 # The official areas files shipped with the package, and the date from which the
 # pre-reform snapshot is taken to hold (see antq/areas/data/README.md).

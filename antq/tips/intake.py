@@ -47,13 +47,26 @@ def _hour() -> str:
     return timezone.now().strftime("%Y%m%d%H")
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the last of `ANTQ_TRUSTED_PROXIES` reverse proxies saw it
+    (X-Forwarded-For, each proxy appending the address it received from); without proxies,
+    the connection's. Behind a proxy, REMOTE_ADDR is the proxy's for everyone."""
+    hops = settings.ANTQ_TRUSTED_PROXIES
+    if hops:
+        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        chain = [p for p in chain if p]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_key(request: HttpRequest) -> str:
     """A name for the client, valid this hour only, from which its address cannot be read
     back (the hour's secret is random and kept only in the cache)."""
     name = f"tips:client-secret:{_hour()}"
     cache.add(name, secrets.token_hex(32), 2 * HOUR)
     secret = cache.get(name) or ""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 

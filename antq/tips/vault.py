@@ -33,12 +33,16 @@ def body_key(body: Body) -> BodyKey:
         return existing
     master = master_key()
     pair = crypto.new_key_pair()
-    return BodyKey.objects.create(
+    # get_or_create: two first tips to a body at once end with one key pair.
+    key, _created = BodyKey.objects.get_or_create(
         body=body,
-        public=pair.public,
-        sealed_private=crypto.seal_private_key(master, pair.private),
-        master_id=crypto.master_fingerprint(master),
+        defaults={
+            "public": pair.public,
+            "sealed_private": crypto.seal_private_key(master, pair.private),
+            "master_id": crypto.master_fingerprint(master),
+        },
     )
+    return key
 
 
 def pepper() -> bytes:

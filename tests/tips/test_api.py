@@ -180,3 +180,21 @@ def test_the_api_schema_documents_the_tip_endpoints():
     for path in ("/api/v1/tips/", "/api/v1/tips/lookup", "/api/v1/tips/messages"):
         assert "post" in paths[path]
     assert "get" in paths["/api/v1/tips/challenge"]
+
+
+def test_behind_a_reverse_proxy_clients_are_told_apart_by_the_forwarded_address(
+    handlers, settings, rf
+):
+    settings.ANTQ_TIPS_LIMIT_WITHOUT_PROOF = 1
+    settings.ANTQ_TRUSTED_PROXIES = 1
+    proxy = "127.0.0.1"
+    a = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    b = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.21")
+    assert post(a, URL, {"area": "06124", "content": "1"}).status_code == 201
+    assert post(a, URL, {"area": "06124", "content": "2"}).status_code == 429
+    assert post(b, URL, {"area": "06124", "content": "3"}).status_code == 201
+    # a client cannot pose as another by sending its own X-Forwarded-For: the proxy appends
+    spoof = rf.get("/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20")
+    assert intake.client_address(spoof) == "198.51.100.20"
+    settings.ANTQ_TRUSTED_PROXIES = 0
+    assert intake.client_address(spoof) == proxy
