@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "antq.indicators",
     "antq.grassroots",
     "antq.tips",
+    "antq.reports",
     "antq.web",
     "antq.demo",
 ]

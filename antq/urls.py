@@ -97,6 +97,7 @@ urlpatterns = [
     path("data/", include("antq.indicators.urls")),
     path("registries/", include("antq.grassroots.urls")),
     path("tips/", include("antq.tips.urls")),
+    path("reports/", include("antq.reports.urls")),
     path("accounts/", include("antq.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
