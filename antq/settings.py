@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "antq.grassroots",
     "antq.tips",
     "antq.reports",
+    "antq.inspections",
     "antq.web",
     "antq.demo",
 ]

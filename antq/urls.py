@@ -98,6 +98,7 @@ urlpatterns = [
     path("registries/", include("antq.grassroots.urls")),
     path("tips/", include("antq.tips.urls")),
     path("reports/", include("antq.reports.urls")),
+    path("inspections/", include("antq.inspections.urls")),
     path("accounts/", include("antq.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

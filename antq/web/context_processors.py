@@ -17,7 +17,7 @@ _MODULES = [
     ("indicators", _("Indicators & data"), "indicators:index"),
     ("grassroots", _("Grassroots registries"), "grassroots:index"),
     ("tips", _("Citizen tips"), "tips:index"),
-    ("inspections", _("Inspections"), None),
+    ("inspections", _("Inspections"), "inspections:list"),
 ]
 
 

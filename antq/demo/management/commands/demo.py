@@ -12,6 +12,7 @@ from antq.core.management.commands.setup import run_setup
 from antq.demo.directives import directives_load
 from antq.demo.grassroots import grassroots_load
 from antq.demo.indicators import indicators_load
+from antq.demo.inspections import inspection_load
 from antq.demo.seed import DEMO_PASSWORD, demo_load
 
 
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         grassroots_load()
         self.stdout.write("Nạp số liệu minh họa 2019-2022 của 194 xã, phường, thị trấn…")
         indicators_load()
+        self.stdout.write(
+            "Nạp cuộc kiểm tra của Ban Nội chính Trung ương về thực hiện Kết luận 44-KL/TW…"
+        )
+        inspection_load()
         self.stdout.write("Nạp nguồn tin minh họa của Công an xã Na Sầm và Hoàng Văn Thụ…")
         call_command("tips", "demo", stdout=self.stdout)
         roles = dict(Role.choices)
