@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "AreaKindEnum": "antq.areas.models.Kind",
         "DocumentKindEnum": "antq.directives.models.DocumentKind",
         "LinkKindEnum": "antq.directives.models.LinkKind",
+        "InspectionLevelEnum": "antq.inspections.models.Level",
+        "AreaLevelEnum": "antq.areas.models.Level",
     },
 }
 

@@ -8,6 +8,7 @@ from antq.areas import api as areas_api
 from antq.directives import api as directives_api
 from antq.grassroots import api as grassroots_api
 from antq.indicators import api as indicators_api
+from antq.inspections import api as inspections_api
 from antq.tips import api as tips_api
 
 admin.site.site_header = _("antq administration")
@@ -78,6 +79,12 @@ api_v1 = [
         "grassroots/assessments/",
         grassroots_api.AssessmentListView.as_view(),
         name="gr-assessment-list",
+    ),
+    path("inspections/", inspections_api.InspectionListView.as_view(), name="inspection-list"),
+    path(
+        "inspections/<int:pk>/",
+        inspections_api.InspectionDetailView.as_view(),
+        name="inspection-detail",
     ),
     path("tips/", tips_api.SubmitView.as_view(), name="tip-submit"),
     path("tips/challenge", tips_api.ChallengeView.as_view(), name="tip-challenge"),

@@ -100,9 +100,61 @@ def _body(code: str) -> Body:
     return Body.objects.get(code=code)
 
 
+OPEN_TITLE = "Kiểm tra việc thực hiện Kế hoạch số 100-KH/TU tại xã Na Sầm (từ 01/7/2025)"
+
+
+def open_inspection_load() -> None:
+    """An inspection under way today (ILLUSTRATIVE): the Provincial Party Committee's
+    Internal Affairs Board inspects Plan 100-KH/TU in the new commune of Na Sầm — one session
+    held, the conclusion still to come — so the pages show a delegation at work."""
+    if Inspection.objects.filter(title=OPEN_TITLE).exists():
+        return
+    today = timezone.localdate()
+    board = _body("ls-ban-noi-chinh")
+    inspection = services.inspection_create(
+        actor=None,
+        title=OPEN_TITLE,
+        inspecting_body=board,
+        level=Level.PROVINCIAL,
+        area=area_by_code("06124", today),
+        period_start=dt.date(2025, 7, 1),
+        period_end=today,
+        starts_on=today - dt.timedelta(days=12),
+        subjects=[Document.objects.get(symbol="100-KH/TU")],
+        inspected_bodies=[_body("ls-ca-xa-na-sam")],
+    )
+    member = User.objects.filter(username="noichinh").first()
+    services.member_add(
+        actor=None,
+        inspection=inspection,
+        role=MemberRole.HEAD,
+        title="Phó Trưởng Ban Nội chính Tỉnh ủy",
+        body_name=board.name,
+    )
+    services.member_add(
+        actor=None,
+        inspection=inspection,
+        role=MemberRole.MEMBER,
+        title="Chuyên viên Ban Nội chính Tỉnh ủy",
+        body_name=board.name,
+        user=member,
+    )
+    held = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=5), dt.time(8, 30)))
+    services.session_save(
+        actor=None,
+        inspection=inspection,
+        held_at=held,
+        place="Trụ sở Công an xã Na Sầm",
+        body=_body("ls-ca-xa-na-sam"),
+        attendees="Trưởng Công an xã; cán bộ phụ trách phong trào.",
+        agenda="Nghe báo cáo việc thực hiện Kế hoạch số 100-KH/TU từ 01/7/2025.",
+    )
+
+
 @transaction.atomic
 def inspection_load() -> bool:
-    """Load the seed's inspection once (False if it is there)."""
+    """Load the seed's inspection (and one under way today) once (False if it is there)."""
+    open_inspection_load()
     if Inspection.objects.filter(title=TITLE).exists():
         return False
     delegation = _body("tw-ban-noi-chinh")

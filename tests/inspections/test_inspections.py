@@ -305,7 +305,10 @@ def test_the_demo_walks_through_the_seeds_inspection(db):
     directives_load()
     assert inspection_load() is True
     assert inspection_load() is False  # once
-    inspection = Inspection.objects.get()
+    inspection = Inspection.objects.get(title__startswith="Kiểm tra kết quả thực hiện Kết luận")
+    under_way = Inspection.objects.exclude(pk=inspection.pk).get()
+    assert under_way.closed_on is None and under_way.conclusion is None
+    assert under_way.sessions.count() == 1
     sessions = list(inspection.sessions.select_related("body"))
     assert [s.body.code for s in sessions] == [
         "ls-dang-uy-cong-an",
@@ -324,3 +327,31 @@ def test_the_demo_walks_through_the_seeds_inspection(db):
     assert inspection.conclusion.is_illustrative
     titles = " ".join(m.title for m in inspection.members.all())
     assert "Phó Trưởng Ban Nội chính Trung ương" in titles
+
+
+def test_the_api_lists_and_shows_inspections_within_reach(setup):
+    from antq.accounts.services import token_create
+
+    inspection = setup["inspection"]
+    services.conclusion_issue(
+        actor=None, inspection=inspection, symbol="08-TB/BNCTW", issued_on=setup["today"]
+    )
+    services.recommendation_add(
+        actor=None, inspection=inspection, text="Tuyên truyền", body=setup["committee"], due_on=None
+    )
+    c = Client()
+    key = token_create(user=setup["member"]).key
+    body = c.get("/api/v1/inspections/", HTTP_AUTHORIZATION=f"Token {key}").json()
+    assert (
+        [r["id"] for r in body["results"]] == [inspection.pk]
+        if "results" in body
+        else ([r["id"] for r in body] == [inspection.pk])
+    )
+    detail = c.get(
+        f"/api/v1/inspections/{inspection.pk}/", HTTP_AUTHORIZATION=f"Token {key}"
+    ).json()
+    assert detail["conclusion"] == "08-TB/BNCTW" and detail["subjects"] == ["44-KL/TW"]
+    assert detail["recommendations"][0]["state"] == "not_started"
+    outsider = token_create(user=setup["people"].official).key
+    r = c.get(f"/api/v1/inspections/{inspection.pk}/", HTTP_AUTHORIZATION=f"Token {outsider}")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
