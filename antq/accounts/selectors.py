@@ -53,6 +53,14 @@ def user_memberships(user: User, *, today: dt.date | None = None) -> QuerySet[Me
     )
 
 
+def body_memberships(body: Body, *, today: dt.date | None = None) -> QuerySet[Membership]:
+    """The body's memberships in force today (the body itself in operation today)."""
+    today = today or timezone.localdate()
+    if not body.is_valid_on(today):
+        return Membership.objects.none()
+    return Membership.objects.filter(_valid_on(today), body=body)
+
+
 def _roles_for(action: Action) -> list[str]:
     return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
 

@@ -10,19 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from antq.accounts.models import Membership, Role, User
+from antq.accounts.models import Role, User
+from antq.accounts.selectors import user_memberships
 from antq.directives.selectors import judge_assignments
 from antq.directives.status import Status
 from antq.inspections.models import Inspection, Recommendation
 
 
 def _body_ids(user: User, roles: tuple[str, ...] | None = None) -> list[int]:
-    today = timezone.localdate()
-    qs = Membership.objects.filter(user=user, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
+    qs = user_memberships(user)
     if roles is not None:
         qs = qs.filter(role__in=roles)
     return list(qs.values_list("body_id", flat=True))

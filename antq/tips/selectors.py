@@ -4,47 +4,31 @@ tip; a body above does not see its subordinates' tips."""
 
 from __future__ import annotations
 
-import datetime as dt
+from django.db.models import QuerySet
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
-
-from antq.accounts.models import Body, Membership, Role, User
+from antq.accounts.models import Body, Role, User
+from antq.accounts.selectors import body_memberships, user_memberships
 from antq.tips.models import Case, Kind, State, Tip
-
-
-def _valid(on: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}valid_from__lte": on}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": on})
-    )
-
-
-def _handler_memberships(on: dt.date | None = None) -> QuerySet[Membership]:
-    on = on or timezone.localdate()
-    return Membership.objects.filter(_valid(on), _valid(on, "body__"), role=Role.TIP_HANDLER)
 
 
 def handler_bodies(user: User) -> list[Body]:
     """The bodies in which the user handles tips today."""
     if not user.is_authenticated or not user.is_active:
         return []
-    return [
-        m.body
-        for m in _handler_memberships().filter(user=user).select_related("body").order_by("pk")
-    ]
+    return [m.body for m in user_memberships(user).filter(role=Role.TIP_HANDLER).order_by("pk")]
 
 
 def user_handles(user: User, body: Body) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return _handler_memberships().filter(user=user, body=body).exists()
+    return user_memberships(user).filter(role=Role.TIP_HANDLER, body=body).exists()
 
 
 def body_handlers(body: Body) -> list[User]:
     return [
         m.user
-        for m in _handler_memberships()
-        .filter(body=body, user__is_active=True)
+        for m in body_memberships(body)
+        .filter(role=Role.TIP_HANDLER, user__is_active=True)
         .select_related("user")
         .order_by("user__username")
     ]
