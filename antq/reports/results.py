@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
 from antq.accounts.models import Body, BodyKind
 from antq.areas.models import Area
 from antq.areas.selectors import area_by_code
+from antq.core.vnformat import format_number, parse_number
 from antq.directives.models import Assignment, Document, DocumentLink, LinkKind
 from antq.directives.selectors import judge_assignments
 from antq.directives.status import Status
@@ -397,8 +398,6 @@ def _unit_table(totals: dict, area: Area, on: dt.date) -> Table | None:
 
 
 def _cell(figure: Figure, value: Decimal | None) -> str:
-    from antq.core.vnformat import format_number
-
     if value is None:
         return "—"
     if figure.code == "ASSETS_RECOVERED_VND":
@@ -411,13 +410,11 @@ def _chart(table: Table, totals: dict) -> Chart | None:
     column = next((i for i, c in enumerate(table.columns) if c == "Nguồn tin"), None)
     if code is None or column is None:
         return None
-    from antq.core.vnformat import parse_number
-
     bars = []
     for row in table.rows:
         try:
             bars.append((row[0], float(parse_number(row[column]))))
-        except Exception:  # noqa: S112 — "—" (no figure) is left out of the chart
+        except (InvalidOperation, ValueError):  # "—": no figure, left out of the chart
             continue
     if not bars:
         return None
