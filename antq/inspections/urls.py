@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/recommendations", views.recommendation_add, name="recommendation_add"),
     path("<int:pk>/recommendations/<int:rec_pk>/carry-over", views.carry_over, name="carry_over"),
     path("<int:pk>/close", views.close, name="close"),
+    path("<int:pk>/notice.<slug:fmt>", views.notice, name="notice"),
 ]

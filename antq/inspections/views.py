@@ -20,6 +20,7 @@ from antq.accounts.models import Body
 from antq.core.errors import RecordErrors
 from antq.indicators.periods import period_of
 from antq.inspections import selectors, services
+from antq.inspections.documents import conclusion_notice
 from antq.inspections.forms import (
     CarryOverForm,
     ConclusionForm,
@@ -28,6 +29,7 @@ from antq.inspections.forms import (
     SessionForm,
 )
 from antq.inspections.models import Inspection, Recommendation
+from antq.reports.writers import FORMATS, write
 
 STATE_LABELS = {
     "done": gettext_lazy("Done"),
@@ -240,6 +242,18 @@ def carry_over(request: HttpRequest, pk: int, rec_pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Say why the recommendation is carried over."))
     return redirect("inspections:detail", pk=inspection.pk)
+
+
+@login_required
+def notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The conclusion notice as DOCX or PDF, for whoever sees the inspection."""
+    inspection = _inspection(request, pk)
+    if inspection.conclusion_id is None or fmt not in ("docx", "pdf"):
+        raise Http404(_("The conclusion notice has not been issued."))
+    document = conclusion_notice(inspection)
+    response = HttpResponse(write(document, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
+    return response
 
 
 @require_POST

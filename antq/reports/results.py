@@ -114,7 +114,7 @@ def _about(subject: str) -> str:
     return "về " + text[0].lower() + text[1:]
 
 
-def _short_place(area: Area) -> str:
+def short_place(area: Area) -> str:
     for prefix in ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Thị trấn ", "Huyện ", "Thị xã "):
         if area.name.startswith(prefix):
             return area.name[len(prefix) :]
@@ -153,20 +153,20 @@ def _letterhead(issuer: Body | None, plans: list[Document], area: Area, day: dt.
         superior = f"ĐẢNG BỘ {area.name.upper()}"
         issuer_line = _party_short(short, area)
         return Letterhead(
-            PARTY, superior, issuer_line, number, place_and_date(_short_place(area), day)
+            PARTY, superior, issuer_line, number, place_and_date(short_place(area), day)
         ), issuer_line
     superior = ""
     if issuer is not None and issuer.parent_id:
         superior = issuer.parent.name.upper()
     return Letterhead(
-        STATE, superior, name.upper(), number, place_and_date(_short_place(area), day)
+        STATE, superior, name.upper(), number, place_and_date(short_place(area), day)
     ), name.upper()
 
 
 def _party_short(name: str, area: Area) -> str:
     """“TỈNH ỦY” of “Tỉnh ủy Lạng Sơn” (the issuing committee without its place, as the
     Party's letterhead writes it under the superior's line)."""
-    place = _short_place(area)
+    place = short_place(area)
     text = name.replace(place, "").strip(" ,")
     return (text or name).upper()
 

@@ -355,3 +355,52 @@ def test_the_api_lists_and_shows_inspections_within_reach(setup):
     outsider = token_create(user=setup["people"].official).key
     r = c.get(f"/api/v1/inspections/{inspection.pk}/", HTTP_AUTHORIZATION=f"Token {outsider}")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_the_conclusion_notice_is_written_from_the_inspection(setup):
+    import io
+
+    from docx import Document as read_docx
+
+    from antq.inspections.documents import conclusion_notice
+    from antq.inspections.models import FindingKind
+
+    inspection, member, today = setup["inspection"], setup["member"], setup["today"]
+    c = Client()
+    c.login(username="thanhvien", password=PASSWORD)
+    assert c.get(f"/inspections/{inspection.pk}/notice.docx").status_code == 404  # not yet
+    services.finding_add(
+        actor=member, inspection=inspection, kind=FindingKind.STRENGTH, text="Triển khai nghiêm túc"
+    )
+    services.finding_add(
+        actor=member,
+        inspection=inspection,
+        kind=FindingKind.SHORTCOMING,
+        text="Một số mô hình hoạt động chưa đều",
+    )
+    services.conclusion_issue(
+        actor=member, inspection=inspection, symbol="09-TB/BNCTW", issued_on=today
+    )
+    services.recommendation_add(
+        actor=member,
+        inspection=inspection,
+        text="Nhân rộng mô hình",
+        body=setup["committee"],
+        due_on=today + dt.timedelta(days=90),
+    )
+    notice = conclusion_notice(inspection)
+    assert notice.kind_title == "THÔNG BÁO"
+    assert notice.letterhead.number_symbol == "Số 09-TB/BNCTW"
+    text = " ".join(getattr(b, "text", "") for b in notice.blocks)
+    assert "Kết luận số 44-KL/TW" in text and "Triển khai nghiêm túc" in text
+    assert "Một số mô hình hoạt động chưa đều" in text
+    assert "1. Nhân rộng mô hình (Cơ quan chịu trách nhiệm: Tỉnh ủy Lạng Sơn; thời hạn: " in text
+    r = c.get(f"/inspections/{inspection.pk}/notice.docx")
+    assert r.status_code == 200 and r["Content-Disposition"].endswith('.docx"')
+    doc = read_docx(io.BytesIO(r.content))
+    assert any(p.text == "THÔNG BÁO" for p in doc.paragraphs)
+    assert c.get(f"/inspections/{inspection.pk}/notice.pdf").content.startswith(b"%PDF")
+    assert c.get(f"/inspections/{inspection.pk}/notice.exe").status_code == 404
+    outsider = Client()
+    outsider.login(username="official", password=PASSWORD)
+    assert outsider.get(f"/inspections/{inspection.pk}/notice.pdf").status_code == 404
