@@ -140,10 +140,22 @@ def _done(request, inspection, message: str):
     return redirect("inspections:detail", pk=inspection.pk)
 
 
-def _failed(request, inspection, name: str, form, exc: RecordErrors):
-    for key, message in exc.errors.items():
-        form.add_error(key if key in form.fields else None, message)
+def _submit(request, inspection, name: str, form, save, done: str) -> HttpResponse:
+    """One of the page's forms: on valid input the service (`save(cleaned_data)`), then back
+    to the page with `done`; its problems land on the form's fields, with status 400."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except RecordErrors as exc:
+            for key, message in exc.errors.items():
+                form.add_error(key if key in form.fields else None, message)
+        else:
+            return _done(request, inspection, done)
     return _page(request, inspection, {name: form}, status=400)
+
+
+def _held_at(data: dict) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
 
 
 @require_POST
@@ -151,52 +163,50 @@ def _failed(request, inspection, name: str, form, exc: RecordErrors):
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _run(request, pk)
     form = SessionForm(request.POST, bodies=_bodies(inspection))
-    if not form.is_valid():
-        return _page(request, inspection, {"session": form}, status=400)
-    data = form.cleaned_data
-    held_at = timezone.make_aware(dt.datetime.combine(data["day"], data["time"]))
-    try:
+
+    def save(data):
         services.session_save(
             actor=request.user,
             inspection=inspection,
-            held_at=held_at,
+            held_at=_held_at(data),
             place=data["place"],
             body=form.bodies.get(data["body"]),
             attendees=data["attendees"],
             agenda=data["agenda"],
             minutes=data["minutes"],
         )
-    except RecordErrors as exc:
-        return _failed(request, inspection, "session", form, exc)
-    return _done(request, inspection, _("The working session has been recorded."))
+
+    return _submit(
+        request, inspection, "session", form, save, _("The working session has been recorded.")
+    )
 
 
 @require_POST
 @login_required
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _run(request, pk)
-    form = FindingForm(request.POST)
-    if not form.is_valid():
-        return _page(request, inspection, {"finding": form}, status=400)
-    try:
-        services.finding_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-    except RecordErrors as exc:
-        return _failed(request, inspection, "finding", form, exc)
-    return _done(request, inspection, _("The finding has been recorded."))
+    return _submit(
+        request,
+        inspection,
+        "finding",
+        FindingForm(request.POST),
+        lambda data: services.finding_add(actor=request.user, inspection=inspection, **data),
+        _("The finding has been recorded."),
+    )
 
 
 @require_POST
 @login_required
 def conclusion_issue(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _run(request, pk)
-    form = ConclusionForm(request.POST)
-    if not form.is_valid():
-        return _page(request, inspection, {"conclusion": form}, status=400)
-    try:
-        services.conclusion_issue(actor=request.user, inspection=inspection, **form.cleaned_data)
-    except RecordErrors as exc:
-        return _failed(request, inspection, "conclusion", form, exc)
-    return _done(request, inspection, _("The conclusion notice has been issued."))
+    return _submit(
+        request,
+        inspection,
+        "conclusion",
+        ConclusionForm(request.POST),
+        lambda data: services.conclusion_issue(actor=request.user, inspection=inspection, **data),
+        _("The conclusion notice has been issued."),
+    )
 
 
 @require_POST
@@ -204,21 +214,19 @@ def conclusion_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _run(request, pk)
     form = RecommendationForm(request.POST, bodies=_bodies(inspection))
-    if not form.is_valid():
-        return _page(request, inspection, {"recommendation": form}, status=400)
-    data = form.cleaned_data
-    try:
-        services.recommendation_add(
+    return _submit(
+        request,
+        inspection,
+        "recommendation",
+        form,
+        lambda data: services.recommendation_add(
             actor=request.user,
             inspection=inspection,
             text=data["text"],
             body=form.bodies.get(data["body"] or ""),
             due_on=data["due_on"],
-        )
-    except RecordErrors as exc:
-        return _failed(request, inspection, "recommendation", form, exc)
-    return _done(
-        request, inspection, _("The recommendation is now a task of the responsible body.")
+        ),
+        _("The recommendation is now a task of the responsible body."),
     )
 
 
