@@ -7,34 +7,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from antq.accounts.models import Body
 from antq.inspections.models import FindingKind, Inspection
 from antq.reports.content import (
-    PARTY,
-    STATE,
     Heading,
-    Letterhead,
     OfficialDocument,
     Paragraph,
     Signature,
-    place_and_date,
 )
-from antq.reports.results import PARTY_KINDS, short_place
-
-
-def _letterhead(body: Body, number_symbol: str, day) -> Letterhead:
-    place = "Hà Nội" if body.area.level == "nation" else short_place(body.area)
-    if body.kind in PARTY_KINDS:
-        if body.parent_id:
-            superior = body.parent.name.upper()
-        elif body.area.level == "nation":
-            superior = "BAN CHẤP HÀNH TRUNG ƯƠNG"
-        else:
-            superior = f"ĐẢNG BỘ {body.area.name.upper()}"
-        issuer = (body.short_name or body.name).replace(" Trung ương", "").upper()
-        return Letterhead(PARTY, superior, issuer, number_symbol, place_and_date(place, day))
-    superior = body.parent.name.upper() if body.parent_id else ""
-    return Letterhead(STATE, superior, body.name.upper(), number_symbol, place_and_date(place, day))
+from antq.reports.letterheads import body_letterhead
 
 
 def conclusion_notice(inspection: Inspection) -> OfficialDocument:
@@ -49,7 +29,7 @@ def conclusion_notice(inspection: Inspection) -> OfficialDocument:
     sessions = list(inspection.sessions.select_related("body"))
     subject_phrase = ", ".join(f"{d.get_kind_display()} số {d.symbol}" for d in subjects)
     report = OfficialDocument(
-        letterhead=_letterhead(body, f"Số {notice.symbol}", day),
+        letterhead=body_letterhead(body, f"Số {notice.symbol}", day),
         kind_title="THÔNG BÁO",
         subject=f"Kết luận của Đoàn kiểm tra {body.name} về {inspection.title[0].lower()}"
         f"{inspection.title[1:]}",

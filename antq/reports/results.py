@@ -41,6 +41,7 @@ from antq.reports.content import (
     Table,
     place_and_date,
 )
+from antq.reports.letterheads import PARTY_KINDS, short_place
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,6 @@ FIGURES = [
     Figure("SUSPECTS_BY_TIPS", "Đối tượng", "đối tượng"),
     Figure("ASSETS_RECOVERED_VND", "Tài sản thu hồi (triệu đồng)", ""),
 ]
-PARTY_KINDS = {
-    BodyKind.PARTY_COMMITTEE,
-    BodyKind.PARTY_STANDING_BOARD,
-    BodyKind.PARTY_BOARD,
-    BodyKind.PARTY_CAUCUS,
-    BodyKind.PARTY_DELEGATION,
-}
 NO_ASSESSMENT = (
     "(Phần này do cơ quan soạn thảo bổ sung: đánh giá ưu điểm, hạn chế và nguyên nhân; số liệu "
     "ở phần trên do hệ thống tổng hợp, không sửa tay.)"
@@ -112,13 +106,6 @@ def _about(subject: str) -> str:
     if text[:3].lower() == "về ":
         text = text[3:]
     return "về " + text[0].lower() + text[1:]
-
-
-def short_place(area: Area) -> str:
-    for prefix in ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Thị trấn ", "Huyện ", "Thị xã "):
-        if area.name.startswith(prefix):
-            return area.name[len(prefix) :]
-    return area.name
 
 
 def _symbol_suffix(symbol: str) -> str:
