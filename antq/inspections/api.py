@@ -59,10 +59,11 @@ class InspectionDetailSerializer(InspectionSerializer):
     sessions = serializers.SerializerMethodField()
     findings = serializers.SerializerMethodField()
     recommendations = serializers.SerializerMethodField()
+    self_reports = serializers.SerializerMethodField()
 
     class Meta(InspectionSerializer.Meta):
         fields = [*InspectionSerializer.Meta.fields, "members", "sessions", "findings"]
-        fields += ["recommendations"]
+        fields += ["recommendations", "outline_sent_on", "self_reports_due_on", "self_reports"]
 
     def get_members(self, obj) -> list[dict]:
         return [{"role": m.role, "title": m.title, "body": m.body_name} for m in obj.members.all()]
@@ -75,8 +76,26 @@ class InspectionDetailSerializer(InspectionSerializer):
                 "body": s.body.code,
                 "attendees": s.attendees,
                 "agenda": s.agenda,
+                "files": [
+                    {"title": f.title, "url": f"/inspections/{obj.pk}/files/{f.pk}"}
+                    for f in s.files.all()
+                ],
             }
-            for s in obj.sessions.select_related("body")
+            for s in obj.sessions.select_related("body").prefetch_related("files")
+        ]
+
+    def get_self_reports(self, obj) -> list[dict]:
+        """The self-inspection reports the caller sees (all for the delegation, their own
+        bodies' otherwise): body, status, day submitted, and the document's address."""
+        user = self.context["request"].user
+        return [
+            {
+                "body": r.body.code,
+                "status": r.status,
+                "submitted_on": r.submitted_on,
+                "docx": f"/inspections/{obj.pk}/self-reports/{r.pk}.docx",
+            }
+            for r in selectors.self_reports_for(user, obj)
         ]
 
     def get_findings(self, obj) -> list[dict]:
@@ -109,7 +128,10 @@ class InspectionListView(ListAPIView):
         )
 
 
-@extend_schema(summary="One inspection: delegation, sessions, findings, recommendations")
+@extend_schema(
+    summary="One inspection: delegation, sessions and their files, findings, recommendations, "
+    "self-inspection reports"
+)
 class InspectionDetailView(RetrieveAPIView):
     serializer_class = InspectionDetailSerializer
 

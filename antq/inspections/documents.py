@@ -1,20 +1,33 @@
-"""The conclusion notice of an inspection (thông báo kết luận), written from the inspection's
-records: what was inspected and when, the sessions held, the findings, and the
-recommendations with the responsible body and the deadline — in the Party's layout when the
-inspecting body is a Party body, the State's otherwise."""
+"""Documents of an inspection, in the Party's layout when the issuing body is a Party body, the
+State's otherwise:
+
+- the conclusion notice (thông báo kết luận), written from the inspection's records: what was
+  inspected and when, the sessions held, the findings, and the recommendations with the
+  responsible body and the deadline;
+- each inspected body's self-inspection report: a draft pre-filled from antq's data (the
+  results report of the body's area over the period), as the body edited it, with the table
+  by unit and the chart computed from the data."""
 
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 
-from antq.inspections.models import FindingKind, Inspection
+from antq.accounts.models import Body
+from antq.directives.models import Document
+from antq.indicators.periods import Period, period_of
+from antq.inspections.models import FindingKind, Inspection, Prefill, SelfReport
 from antq.reports.content import (
+    Chart,
     Heading,
     OfficialDocument,
     Paragraph,
     Signature,
+    Table,
 )
-from antq.reports.letterheads import body_letterhead
+from antq.reports.letterheads import body_letterhead, is_party
+from antq.reports.results import ReportError, period_phrase, results_report
 
 
 def conclusion_notice(inspection: Inspection) -> OfficialDocument:
@@ -89,3 +102,136 @@ def conclusion_notice(inspection: Inspection) -> OfficialDocument:
     report.signature = Signature("T/M ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN")
     report.recipients = [f"{b.name}," for b in bodies] + [f"Lưu {body.name}."]
     return report
+
+
+# --- self-inspection reports -----------------------------------------------------------------
+
+SUBHEADING = re.compile(r"^(\d{1,2}|[a-zđ])[.)] \S")  # “1. Công tác tuyên truyền”, “a) …”
+
+
+def inspection_periods(inspection: Inspection) -> tuple[Period, Period]:
+    """The periods the inspection covers: whole years (2019 … 2022) when it covers whole
+    years, months otherwise (7/2025 … 11/2026)."""
+    start, end = inspection.period_start, inspection.period_end
+    whole_years = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    kind = "year" if whole_years else "month"
+    return period_of(start, kind), period_of(end, kind)
+
+
+def _as_text(blocks: list) -> str:
+    """Headings and paragraphs as the body's officials edit them: one paragraph per line
+    group, numbered sub-headings on their own line; tables and charts are left to the
+    document (they are written from the data when it is generated)."""
+    out = []
+    for block in blocks:
+        if isinstance(block, Heading | Paragraph):
+            out.append(block.text)
+    return "\n\n".join(out)
+
+
+def _sections(report: OfficialDocument) -> dict[str, list]:
+    """The blocks under each top-level heading (“I.”, “II.” …) of a generated report."""
+    found: dict[str, list] = {}
+    current = None
+    for block in report.blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            current = block.text.split(".", 1)[0]
+            found[current] = []
+        elif current is not None:
+            found[current].append(block)
+    return found
+
+
+def results_for(inspection: Inspection, body: Body) -> OfficialDocument | None:
+    """The results report of the first document inspected, for the body's area over the
+    inspection's period (None when the inspection has no subject document)."""
+    subject = inspection.subjects.order_by("issued_on", "pk").first()
+    if subject is None:
+        return None
+    start, end = inspection_periods(inspection)
+    return results_report(document=subject, area=body.area, start=start, end=end)
+
+
+def self_report_draft(inspection: Inspection, body: Body) -> dict[str, str]:
+    """The pre-filled text of each kind of section for `body`: {Prefill value: text}."""
+    try:
+        report = results_for(inspection, body)
+    except ReportError as exc:
+        note = f"(Hệ thống chưa lập được số liệu tự động: {exc})"
+        return {Prefill.LEADERSHIP: note, Prefill.RESULTS: note}
+    if report is None:
+        return {}
+    sections = _sections(report)
+    return {
+        Prefill.LEADERSHIP: _as_text(sections.get("I", [])),
+        Prefill.RESULTS: _as_text(sections.get("II", [])),
+    }
+
+
+def self_report_document(report: SelfReport) -> OfficialDocument:
+    """The body's self-inspection report as an official document: its sections as edited,
+    with the table by unit and the chart computed from the data under the results."""
+    inspection = report.inspection
+    body = report.body
+    day = report.submitted_on or timezone.localdate()
+    subject = inspection.subjects.order_by("issued_on", "pk").first()
+    start, end = inspection_periods(inspection)
+    try:
+        data = results_for(inspection, body)
+    except ReportError:
+        data = None
+    layout_party = is_party(body)
+    # the symbol's last part as the body writes it on its own documents (“TU” of 100-KH/TU)
+    last = Document.objects.filter(issuer=body).order_by("-issued_on", "-pk").first()
+    suffix = last.symbol.rsplit("/", 1)[1] if last and "/" in last.symbol else ""
+    blank = "\u00a0" * 8  # the number is written in when the report is signed
+    number = f"Số{blank}-BC/{suffix}" if suffix else f"Số{blank}-BC"
+    what = f"{subject.get_kind_display()} số {subject.symbol}" if subject else inspection.title
+    period = period_phrase(start, end)
+    document = OfficialDocument(
+        letterhead=body_letterhead(body, number, day),
+        kind_title="BÁO CÁO",
+        subject=f"Kết quả tự kiểm tra việc thực hiện {what}, {period}",
+        file_stem=f"bao-cao-tu-kiem-tra-{inspection.pk}-{body.code}",
+    )
+    blocks = document.blocks
+    decision = (
+        f"Quyết định số {inspection.decision.symbol} của {inspection.inspecting_body.name} và "
+        if inspection.decision
+        else ""
+    )
+    blocks.append(
+        Paragraph(
+            f"Thực hiện {decision}Đề cương của Đoàn kiểm tra, {body.name} báo cáo kết quả tự "
+            f"kiểm tra việc thực hiện {what}, {period} như sau:"
+        )
+    )
+    for section in report.sections.all():
+        blocks.append(Heading(section.heading))
+        text = section.text.strip()
+        if not text:
+            blocks.append(Paragraph("(Chưa có nội dung.)", italic=True))
+        for part in re.split(r"\n\s*\n|\n", text):
+            part = part.strip()
+            if not part:
+                continue
+            if SUBHEADING.match(part) and len(part) < 120 and not part.endswith("."):
+                blocks.append(Heading(part, level=2))
+            else:
+                blocks.append(Paragraph(part))
+        if section.prefill == Prefill.RESULTS and data is not None:
+            extra = [b for b in data.blocks if isinstance(b, Table | Chart)]
+            blocks += extra
+            document.annex += [b for b in extra if isinstance(b, Table)]
+    if data is not None:
+        document.figures = data.figures
+        document.has_data = data.has_data
+    if layout_party:
+        document.signature = Signature("T/M BAN THƯỜNG VỤ", "BÍ THƯ")
+    else:
+        document.signature = Signature(f"T/M {body.name.upper()}", "THỦ TRƯỞNG")
+    document.recipients = [
+        f"Đoàn kiểm tra của {inspection.inspecting_body.name} (để báo cáo),",
+        f"Lưu {body.name}.",
+    ]
+    return document

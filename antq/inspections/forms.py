@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from antq.core.forms import StyledForm
-from antq.inspections.models import FindingKind
+from antq.inspections.models import FindingKind, Level, MemberRole, Prefill
 
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 DATE_ERRORS = {"invalid": _("Enter a date as dd/mm/yyyy.")}
@@ -67,3 +67,83 @@ class ConclusionForm(StyledForm):
 
 class CarryOverForm(StyledForm):
     reason = forms.CharField(label=_("Why it is carried over"), max_length=1000)
+
+
+class InspectionForm(StyledForm):
+    """Setting up an inspection; the choices are what the user may pick."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    inspecting_body = forms.ModelChoiceField(label=_("Inspecting body"), queryset=None)
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    decision = forms.ModelChoiceField(
+        label=_("Decision setting it up"), queryset=None, required=False
+    )
+    subjects = forms.ModelMultipleChoiceField(label=_("Documents inspected"), queryset=None)
+    inspected_bodies = forms.ModelMultipleChoiceField(label=_("Bodies inspected"), queryset=None)
+    area = forms.CharField(
+        label=_("Area inspected (code)"),
+        max_length=16,
+        help_text=_("The code of the province, district or commune, as it stood in the period."),
+    )
+    period_start = forms.DateField(
+        label=_("Period covered from"), widget=DATE, error_messages=DATE_ERRORS
+    )
+    period_end = forms.DateField(
+        label=_("Period covered to"), widget=DATE, error_messages=DATE_ERRORS
+    )
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE, error_messages=DATE_ERRORS)
+    wide = ("title", "subjects", "inspected_bodies")
+
+    def __init__(self, *args, bodies, documents, all_bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspecting_body"].queryset = bodies
+        self.fields["decision"].queryset = documents
+        self.fields["subjects"].queryset = documents
+        self.fields["inspected_bodies"].queryset = all_bodies
+        self.fields["subjects"].widget.attrs["size"] = 6
+        self.fields["inspected_bodies"].widget.attrs["size"] = 8
+
+
+class MemberForm(StyledForm):
+    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    title = forms.CharField(label=_("Title (position)"), max_length=200)
+    body_name = forms.CharField(label=_("Body"), max_length=255, required=False)
+    username = forms.CharField(
+        label=_("Account (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("The member's login, so they can record sessions and see notices."),
+    )
+
+
+class ExtendForm(StyledForm):
+    days = forms.IntegerField(label=_("Extend by (days)"), min_value=1, max_value=60)
+
+
+class SessionFileForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File (PDF, DOCX, JPEG, PNG)"))
+
+
+class OutlineSectionForm(StyledForm):
+    heading = forms.CharField(label=_("Heading"), max_length=300)
+    guidance = forms.CharField(
+        label=_("What to report"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    prefill = forms.ChoiceField(
+        label=_("Pre-filled from the data"), choices=Prefill.choices, required=False
+    )
+    wide = ("heading", "guidance")
+
+
+class OutlineSendForm(StyledForm):
+    due_on = forms.DateField(label=_("Reports due on"), widget=DATE, error_messages=DATE_ERRORS)
+
+
+class ReturnForm(StyledForm):
+    reason = forms.CharField(
+        label=_("What the report should complete"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    wide = ("reason",)

@@ -77,6 +77,10 @@ class Inspection(models.Model):
         related_name="concluded_inspection",
     )
     closed_on = models.DateField(pgettext_lazy("inspection", "closed on"), null=True, blank=True)
+    outline_sent_on = models.DateField(_("outline sent on"), null=True, blank=True)
+    self_reports_due_on = models.DateField(
+        _("self-inspection reports due on"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,6 +151,28 @@ class Session(models.Model):
         return f"{self.held_at:%d/%m/%Y} — {self.body}"
 
 
+def session_file_path(instance: SessionFile, filename: str) -> str:
+    return f"inspections/{instance.session.inspection_id}/{filename}"
+
+
+class SessionFile(models.Model):
+    """A file of a working session: the minutes as signed, a report handed over, a photo."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="files")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=session_file_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class FindingKind(models.TextChoices):
     STRENGTH = "strength", _("Strength")
     SHORTCOMING = "shortcoming", _("Shortcoming")
@@ -181,3 +207,84 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return self.task.title
+
+
+class Prefill(models.TextChoices):
+    """What antq writes into a section of each body's draft self-inspection report."""
+
+    NONE = "", _("Written by the body")
+    LEADERSHIP = "leadership", _("Pre-filled: leadership, plans and their tasks")
+    RESULTS = "results", _("Pre-filled: results from the data")
+
+
+class OutlineSection(models.Model):
+    """A section of the delegation's outline (đề cương) for the self-inspection reports."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="outline")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=300)
+    guidance = models.TextField(_("what to report"), blank=True)
+    prefill = models.CharField(
+        _("pre-filled from the data"), max_length=16, choices=Prefill.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class SelfReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for completion")
+
+
+class SelfReport(models.Model):
+    """An inspected body's self-inspection report (báo cáo tự kiểm tra): a draft pre-filled
+    from antq when the outline is sent, edited by the body and submitted to the delegation."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="self_reports"
+    )
+    body = models.ForeignKey(
+        Body, verbose_name=_("body"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=SelfReportStatus.choices, default=SelfReportStatus.DRAFT
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    returned_reason = models.TextField(_("why it was returned"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["body__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "body"], name="self_report_one_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} — {self.body}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status != SelfReportStatus.SUBMITTED
+
+
+class SelfReportSection(models.Model):
+    report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField(default=0)
+    heading = models.CharField(_("heading"), max_length=300)
+    guidance = models.TextField(_("what to report"), blank=True)
+    prefill = models.CharField(max_length=16, choices=Prefill.choices, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading

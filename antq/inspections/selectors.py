@@ -15,7 +15,7 @@ from antq.accounts.models import Role, User
 from antq.accounts.selectors import user_memberships
 from antq.directives.selectors import judge_assignments
 from antq.directives.status import Status
-from antq.inspections.models import Inspection, Recommendation
+from antq.inspections.models import Inspection, Recommendation, SelfReport
 
 
 def _body_ids(user: User, roles: tuple[str, ...] | None = None) -> list[int]:
@@ -58,3 +58,32 @@ def recommendation_state(rec: Recommendation, today: dt.date) -> str:
 
 def settled(rec: Recommendation, today: dt.date) -> bool:
     return recommendation_state(rec, today) in ("done", "done_late", "carried_over")
+
+
+def _own_roles(user: User, report: SelfReport, roles: tuple[str, ...]) -> bool:
+    """Has the user one of `roles` in the reporting body itself (a self-inspection report is
+    the body's own; rights over its area from above do not write it)?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_memberships(user).filter(body=report.body_id, role__in=roles).exists()
+
+
+def may_edit_self_report(user: User, report: SelfReport) -> bool:
+    return user.is_superuser or _own_roles(
+        user, report, (Role.DATA_ENTRY, Role.APPROVER, Role.MANAGER, Role.ADMINISTRATOR)
+    )
+
+
+def may_submit_self_report(user: User, report: SelfReport) -> bool:
+    return user.is_superuser or _own_roles(
+        user, report, (Role.APPROVER, Role.MANAGER, Role.ADMINISTRATOR)
+    )
+
+
+def self_reports_for(user: User, inspection: Inspection) -> list[SelfReport]:
+    """The self-inspection reports the user sees: all of them for those who run the
+    inspection, their own bodies' otherwise."""
+    qs = inspection.self_reports.select_related("body")
+    if user_may_run(user, inspection):
+        return list(qs)
+    return list(qs.filter(body__in=_body_ids(user)))

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from antq.accounts.models import Body
 from antq.areas.models import Area
 from antq.core.errors import RecordErrors
 from antq.core.services import audit_record, notify
+from antq.core.uploads import UnreadableImage, image_without_metadata, sniff
 from antq.directives.models import Document, DocumentKind, DocumentLink, LinkKind
 from antq.directives.services import document_create, task_create
 from antq.inspections.models import (
@@ -26,12 +28,51 @@ from antq.inspections.models import (
     Level,
     Member,
     MemberRole,
+    OutlineSection,
+    Prefill,
     Recommendation,
+    SelfReport,
+    SelfReportSection,
+    SelfReportStatus,
     Session,
+    SessionFile,
 )
-from antq.inspections.selectors import settled, user_may_run
+from antq.inspections.selectors import (
+    may_edit_self_report,
+    may_submit_self_report,
+    settled,
+    user_may_run,
+)
 
 WARN_DAYS = 7  # the time limit is warned about this many days ahead
+
+# The outline (đề cương) every inspection starts with; the delegation adds to it or removes
+# from it until it is sent. Official wording, so Vietnamese whatever the interface language.
+OUTLINE = [
+    (
+        "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TỔ CHỨC THỰC HIỆN",
+        "Việc quán triệt, ban hành văn bản, kế hoạch thực hiện; phân công, giao nhiệm vụ; "
+        "kiểm tra, đôn đốc, sơ kết, tổng kết.",
+        Prefill.LEADERSHIP,
+    ),
+    (
+        "II. KẾT QUẢ THỰC HIỆN",
+        "Kết quả công tác tuyên truyền; xây dựng, nhân rộng mô hình tự quản; phát huy vai trò "
+        "của Nhân dân trong phát hiện, tố giác tội phạm; số liệu theo đơn vị.",
+        Prefill.RESULTS,
+    ),
+    (
+        "III. ĐÁNH GIÁ CHUNG",
+        "Ưu điểm; hạn chế, khuyết điểm; nguyên nhân (khách quan, chủ quan); bài học kinh nghiệm.",
+        Prefill.NONE,
+    ),
+    (
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+        "Nhiệm vụ, giải pháp trọng tâm trong thời gian tới.",
+        Prefill.NONE,
+    ),
+    ("V. KIẾN NGHỊ, ĐỀ XUẤT", "Kiến nghị, đề xuất với cấp trên (nếu có).", Prefill.NONE),
+]
 
 
 def _today() -> dt.date:
@@ -104,6 +145,10 @@ def inspection_create(
     )
     inspection.subjects.set(list(subjects))
     inspection.inspected_bodies.set(bodies)
+    OutlineSection.objects.bulk_create(
+        OutlineSection(inspection=inspection, order=n, heading=h, guidance=g, prefill=p)
+        for n, (h, g, p) in enumerate(OUTLINE, start=1)
+    )
     audit_record(actor=actor, action="inspections.created", obj=inspection, summary=title[:200])
     return inspection
 
@@ -367,3 +412,242 @@ def time_limit_warnings(today: dt.date | None = None) -> int:
                 dedupe_key=f"inspection:{inspection.pk}:{state}:{inspection.deadline:%Y%m%d}",
             )
     return n
+
+
+# --- files of the working sessions -----------------------------------------------------------
+
+
+def _checked_session_file(upload) -> tuple[str, object]:
+    """(extension, content) of a PDF, a Word (DOCX) file or a photo (JPEG, PNG: re-encoded
+    without its metadata), judged by content and size; RecordErrors otherwise."""
+    from antq.directives.services import sniff_document_file
+
+    try:
+        return "." + sniff_document_file(upload), upload
+    except ValidationError as exc:
+        if exc.code != "bad_type":
+            raise RecordErrors({"file": " ".join(exc.messages)}) from None
+    upload.seek(0)
+    found = sniff(upload.read(8))
+    upload.seek(0)
+    if found is None or found[0] != "photo":
+        raise RecordErrors({"file": _("Attach a PDF, a Word (DOCX) file or a photo (JPEG, PNG).")})
+    try:
+        return found[1], ContentFile(image_without_metadata(upload, found[1]))
+    except UnreadableImage:
+        raise RecordErrors({"file": _("The photo cannot be read.")}) from None
+
+
+@transaction.atomic
+def session_file_add(*, actor: Any, session: Session, upload, title: str = "") -> SessionFile:
+    """Attach a file to a working session (the signed minutes, a report handed over…)."""
+    inspection = session.inspection
+    _require_run(actor, inspection)
+    if upload is None:
+        raise RecordErrors({"file": _("Choose a file.")})
+    ext, content = _checked_session_file(upload)
+    item = SessionFile(
+        session=session,
+        title=(title or "").strip()[:200] or upload.name[:200],
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    item.file.save(f"{session.pk}-{timezone.now():%Y%m%d%H%M%S%f}{ext}", content, save=False)
+    item.save()
+    audit_record(actor=actor, action="inspections.session_file", obj=inspection, summary=item.title)
+    return item
+
+
+# --- the outline and the self-inspection reports -------------------------------------------
+
+
+def _outline_open(inspection: Inspection) -> None:
+    if inspection.outline_sent_on:
+        raise RecordErrors({"": _("The outline has been sent; it can no longer change.")})
+
+
+@transaction.atomic
+def outline_section_add(
+    *, actor: Any, inspection: Inspection, heading: str, guidance: str = "", prefill: str = ""
+) -> OutlineSection:
+    _require_run(actor, inspection)
+    _outline_open(inspection)
+    errors = {}
+    if not (heading or "").strip():
+        errors["heading"] = _("Give the section a heading.")
+    if prefill not in Prefill.values:
+        errors["prefill"] = _("Choose what is pre-filled.")
+    if errors:
+        raise RecordErrors(errors)
+    last = inspection.outline.order_by("-order").values_list("order", flat=True).first() or 0
+    section = OutlineSection.objects.create(
+        inspection=inspection,
+        order=last + 1,
+        heading=heading.strip(),
+        guidance=(guidance or "").strip(),
+        prefill=prefill,
+    )
+    audit_record(actor=actor, action="inspections.outline", obj=inspection, summary=heading[:200])
+    return section
+
+
+@transaction.atomic
+def outline_section_remove(*, actor: Any, section: OutlineSection) -> None:
+    inspection = section.inspection
+    _require_run(actor, inspection)
+    _outline_open(inspection)
+    audit_record(
+        actor=actor, action="inspections.outline_removed", obj=inspection, summary=section.heading
+    )
+    section.delete()
+
+
+@transaction.atomic
+def outline_send(
+    *, actor: Any, inspection: Inspection, due_on: dt.date | None, on: dt.date | None = None
+) -> list[SelfReport]:
+    """Send the outline to the bodies inspected: each gets a draft self-inspection report,
+    its sections pre-filled from antq where the outline says so, and a notice."""
+    from antq.accounts.selectors import body_memberships
+    from antq.inspections.documents import self_report_draft
+
+    _require_run(actor, inspection)
+    on = on or _today()
+    errors: dict[str, str] = {}
+    if inspection.outline_sent_on:
+        errors[""] = _("The outline has already been sent.")
+    elif inspection.closed_on:
+        errors[""] = _("The inspection is closed.")
+    sections = list(inspection.outline.all())
+    if not sections:
+        errors[""] = _("The outline has no section.")
+    if due_on is None:
+        errors["due_on"] = _("Give the day the reports are due.")
+    elif due_on < on:
+        errors["due_on"] = _("The reports cannot be due before the outline is sent.")
+    if errors:
+        raise RecordErrors(errors)
+    inspection.outline_sent_on = on
+    inspection.self_reports_due_on = due_on
+    inspection.save(update_fields=["outline_sent_on", "self_reports_due_on"])
+    reports = []
+    for body in inspection.inspected_bodies.select_related("area", "parent").order_by("name"):
+        draft = self_report_draft(inspection, body)
+        report = SelfReport.objects.create(inspection=inspection, body=body)
+        SelfReportSection.objects.bulk_create(
+            SelfReportSection(
+                report=report,
+                order=n,
+                heading=s.heading,
+                guidance=s.guidance,
+                prefill=s.prefill,
+                text=draft.get(s.prefill, "") if s.prefill else "",
+            )
+            for n, s in enumerate(sections, start=1)
+        )
+        reports.append(report)
+        for membership in body_memberships(body).select_related("user"):
+            notify(
+                user=membership.user,
+                kind="self_report",
+                title=_("Self-inspection report due on %(d)s: %(t)s")
+                % {"d": _d(due_on), "t": inspection.title[:150]},
+                url=f"/inspections/{inspection.pk}/self-reports/{report.pk}/",
+                dedupe_key=f"self_report:{report.pk}:sent",
+            )
+    audit_record(
+        actor=actor,
+        action="inspections.outline_sent",
+        obj=inspection,
+        summary=f"{len(reports)} → {_d(due_on)}",
+    )
+    return reports
+
+
+@transaction.atomic
+def self_report_save(*, actor: Any, report: SelfReport, texts: dict[int, str]) -> SelfReport:
+    """Save the body's edits of its sections ({section id: text})."""
+    if actor is not None and not may_edit_self_report(actor, report):
+        raise PermissionDenied(_("Only the body's own officials write its report."))
+    if not report.editable:
+        raise RecordErrors({"": _("The report has been submitted; it can no longer change.")})
+    changed = []
+    for section in report.sections.all():
+        if section.pk in texts and texts[section.pk] != section.text:
+            section.text = texts[section.pk]
+            changed.append(section)
+    SelfReportSection.objects.bulk_update(changed, ["text"])
+    report.save(update_fields=["updated_at"])
+    audit_record(
+        actor=actor,
+        action="inspections.self_report_saved",
+        obj=report.inspection,
+        summary=f"{report.body.name}: {len(changed)}",
+    )
+    return report
+
+
+@transaction.atomic
+def self_report_submit(*, actor: Any, report: SelfReport, on: dt.date | None = None) -> SelfReport:
+    """Submit the report to the delegation: every section written; by the body's approvers
+    or managers."""
+    if actor is not None and not may_submit_self_report(actor, report):
+        raise PermissionDenied(_("Only the body's approvers or managers submit its report."))
+    if not report.editable:
+        raise RecordErrors({"": _("The report has already been submitted.")})
+    empty = [s.heading for s in report.sections.all() if not s.text.strip()]
+    if empty:
+        raise RecordErrors(
+            {
+                "": _("Write every section before submitting. Empty: %(list)s.")
+                % {"list": "; ".join(empty)}
+            }
+        )
+    report.status = SelfReportStatus.SUBMITTED
+    report.submitted_on = on or _today()
+    report.submitted_by = actor if getattr(actor, "pk", None) else None
+    report.save(update_fields=["status", "submitted_on", "submitted_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="inspections.self_report_submitted",
+        obj=report.inspection,
+        summary=report.body.name,
+    )
+    for member in report.inspection.members.exclude(user__isnull=True).select_related("user"):
+        notify(
+            user=member.user,
+            kind="self_report",
+            title=_("%(b)s submitted its self-inspection report") % {"b": report.body.name},
+            url=f"/inspections/{report.inspection_id}/self-reports/{report.pk}/",
+            dedupe_key=f"self_report:{report.pk}:submitted:{report.submitted_on:%Y%m%d}",
+        )
+    return report
+
+
+@transaction.atomic
+def self_report_return(*, actor: Any, report: SelfReport, reason: str) -> SelfReport:
+    """The delegation returns a submitted report for completion, saying what is missing."""
+    _require_run(actor, report.inspection)
+    if report.status != SelfReportStatus.SUBMITTED:
+        raise RecordErrors({"": _("Only a submitted report can be returned.")})
+    if not (reason or "").strip():
+        raise RecordErrors({"reason": _("Say what the report should complete.")})
+    report.status = SelfReportStatus.RETURNED
+    report.returned_reason = reason.strip()
+    report.save(update_fields=["status", "returned_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="inspections.self_report_returned",
+        obj=report.inspection,
+        summary=f"{report.body.name}: {reason[:200]}",
+    )
+    from antq.accounts.selectors import body_memberships
+
+    for membership in body_memberships(report.body).select_related("user"):
+        notify(
+            user=membership.user,
+            kind="self_report",
+            title=_("Your self-inspection report was returned: %(r)s") % {"r": reason[:150]},
+            url=f"/inspections/{report.inspection_id}/self-reports/{report.pk}/",
+            dedupe_key=f"self_report:{report.pk}:returned:{report.updated_at:%Y%m%d%H%M%S}",
+        )
+    return report

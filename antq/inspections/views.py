@@ -9,26 +9,48 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from antq.accounts.models import Body
+from antq.accounts.models import Body, Role, User
+from antq.accounts.selectors import bodies_on, user_memberships
+from antq.areas.selectors import areas_with_code
 from antq.core.errors import RecordErrors
-from antq.indicators.periods import period_of
+from antq.directives.selectors import documents_visible_to
 from antq.inspections import selectors, services
-from antq.inspections.documents import conclusion_notice
+from antq.inspections.documents import (
+    conclusion_notice,
+    inspection_periods,
+    self_report_document,
+)
 from antq.inspections.forms import (
     CarryOverForm,
     ConclusionForm,
+    ExtendForm,
     FindingForm,
+    InspectionForm,
+    MemberForm,
+    OutlineSectionForm,
+    OutlineSendForm,
     RecommendationForm,
+    ReturnForm,
+    SessionFileForm,
     SessionForm,
 )
-from antq.inspections.models import Inspection, Recommendation
+from antq.inspections.models import (
+    Inspection,
+    OutlineSection,
+    Recommendation,
+    SelfReport,
+    SelfReportStatus,
+    Session,
+    SessionFile,
+)
 from antq.reports.writers import FORMATS, write
 
 STATE_LABELS = {
@@ -52,7 +74,74 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.inspections_for(request.user))
     for row in rows:
         row.phase = services.phase(row)
-    return render(request, "inspections/list.html", {"rows": rows, "phases": dict(PHASES)})
+    return render(
+        request,
+        "inspections/list.html",
+        {
+            "rows": rows,
+            "phases": dict(PHASES),
+            "may_set_up": _managed_bodies(request.user).exists(),
+        },
+    )
+
+
+def _managed_bodies(user):
+    """The bodies whose inspections the user may set up: those they manage."""
+    today = timezone.localdate()
+    if user.is_superuser:
+        return bodies_on(today).order_by("name")
+    ids = user_memberships(user).filter(role__in=(Role.MANAGER, Role.ADMINISTRATOR))
+    return bodies_on(today).filter(pk__in=ids.values("body_id")).order_by("name")
+
+
+@login_required
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """Set up an inspection: the inspecting body among those the user manages."""
+    bodies = _managed_bodies(request.user)
+    if not bodies.exists():
+        raise PermissionDenied(_("Only a body's managers set up its inspections."))
+    choices = {
+        "bodies": bodies,
+        "documents": documents_visible_to(request.user).order_by("-issued_on", "symbol"),
+        "all_bodies": bodies_on(timezone.localdate()).order_by("name"),
+    }
+    if request.method != "POST":
+        form = InspectionForm(
+            initial={"level": "provincial", "starts_on": timezone.localdate()}, **choices
+        )
+        return render(request, "inspections/new.html", {"form": form})
+    form = InspectionForm(request.POST, **choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        on = data["period_end"]
+        area = next((a for a in areas_with_code(data["area"].strip()) if a.is_valid_on(on)), None)
+        if area is None:
+            form.add_error("area", _("No area holds this code at the end of the period."))
+        else:
+            try:
+                inspection = services.inspection_create(
+                    actor=request.user,
+                    title=data["title"],
+                    inspecting_body=data["inspecting_body"],
+                    level=data["level"],
+                    area=area,
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    starts_on=data["starts_on"],
+                    subjects=data["subjects"],
+                    inspected_bodies=data["inspected_bodies"],
+                    decision=data["decision"],
+                )
+            except RecordErrors as exc:
+                for key, message in exc.errors.items():
+                    form.add_error(key if key in form.fields else None, message)
+            else:
+                messages.success(
+                    request,
+                    _("The inspection is set up. Add the delegation and send the outline."),
+                )
+                return redirect("inspections:detail", pk=inspection.pk)
+    return render(request, "inspections/new.html", {"form": form}, status=400)
 
 
 def _inspection(request: HttpRequest, pk: int) -> Inspection:
@@ -73,6 +162,13 @@ def _forms(inspection: Inspection) -> dict:
         "finding": FindingForm(),
         "conclusion": ConclusionForm(initial={"issued_on": timezone.localdate()}),
         "recommendation": RecommendationForm(bodies=bodies),
+        "member": MemberForm(),
+        "extend": ExtendForm(),
+        "outline": OutlineSectionForm(),
+        "send": OutlineSendForm(
+            initial={"due_on": min(inspection.deadline, timezone.localdate() + dt.timedelta(10))}
+        ),
+        "file": SessionFileForm(),
     }
 
 
@@ -92,17 +188,17 @@ def _page(request, inspection: Inspection, forms: dict | None = None, status: in
     phase = services.phase(inspection)
     left = (inspection.deadline - today).days
     subject = inspection.subjects.order_by("issued_on").first()
-    start, end = (
-        period_of(inspection.period_start, "year"),
-        period_of(inspection.period_end, "year"),
-    )
+    start, end = inspection_periods(inspection)
     context = {
         "inspection": inspection,
         "phase": phase,
         "phases": PHASES,
         "phase_index": [p for p, _l in PHASES].index(phase),
         "members": list(inspection.members.select_related("user")),
-        "sessions": list(inspection.sessions.select_related("body")),
+        "sessions": list(inspection.sessions.select_related("body").prefetch_related("files")),
+        "outline": list(inspection.outline.all()),
+        "self_reports": selectors.self_reports_for(request.user, inspection),
+        "report_states": dict(SelfReportStatus.choices),
         "findings": list(inspection.findings.all()),
         "recommendations": recs,
         "subjects": list(inspection.subjects.all()),
@@ -274,3 +370,229 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.errors.values()))
         return redirect("inspections:detail", pk=inspection.pk)
     return _done(request, inspection, _("The inspection is closed."))
+
+
+@require_POST
+@login_required
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _run(request, pk)
+    form = MemberForm(request.POST)
+
+    def save(data):
+        user = None
+        if data["username"].strip():
+            user = User.objects.filter(username=data["username"].strip(), is_active=True).first()
+            if user is None:
+                raise RecordErrors({"username": _("No active account has this login.")})
+        services.member_add(
+            actor=request.user,
+            inspection=inspection,
+            role=data["role"],
+            title=data["title"],
+            body_name=data["body_name"],
+            user=user,
+        )
+
+    return _submit(request, inspection, "member", form, save, _("The member has been added."))
+
+
+@require_POST
+@login_required
+def extend(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _run(request, pk)
+    return _submit(
+        request,
+        inspection,
+        "extend",
+        ExtendForm(request.POST),
+        lambda data: services.inspection_extend(
+            actor=request.user, inspection=inspection, days=data["days"]
+        ),
+        _("The time limit has been extended."),
+    )
+
+
+@require_POST
+@login_required
+def session_file_add(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    inspection = _run(request, pk)
+    session = Session.objects.filter(inspection=inspection, pk=session_pk).first()
+    if session is None:
+        raise Http404(_("No such session."))
+    form = SessionFileForm(request.POST, request.FILES)
+    return _submit(
+        request,
+        inspection,
+        "file",
+        form,
+        lambda data: services.session_file_add(
+            actor=request.user, session=session, upload=data["file"], title=data["title"]
+        ),
+        _("The file has been attached to the session."),
+    )
+
+
+_CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": FORMATS["docx"],
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+@login_required
+def session_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A session's file, to whoever sees the inspection."""
+    inspection = _inspection(request, pk)
+    item = SessionFile.objects.filter(session__inspection=inspection, pk=file_pk).first()
+    if item is None:
+        raise Http404(_("No such file."))
+    name = item.file.name.rsplit("/", 1)[-1]
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=ext not in (".jpg", ".png"),
+        filename=name,
+        content_type=_CONTENT_TYPES.get(ext, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@login_required
+def outline_add(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _run(request, pk)
+    return _submit(
+        request,
+        inspection,
+        "outline",
+        OutlineSectionForm(request.POST),
+        lambda data: services.outline_section_add(
+            actor=request.user, inspection=inspection, **data
+        ),
+        _("The section has been added to the outline."),
+    )
+
+
+@require_POST
+@login_required
+def outline_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    inspection = _run(request, pk)
+    section = OutlineSection.objects.filter(inspection=inspection, pk=section_pk).first()
+    if section is None:
+        raise Http404(_("No such section."))
+    try:
+        services.outline_section_remove(actor=request.user, section=section)
+    except RecordErrors as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("inspections:detail", pk=inspection.pk)
+    return _done(request, inspection, _("The section has been removed from the outline."))
+
+
+@require_POST
+@login_required
+def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _run(request, pk)
+    return _submit(
+        request,
+        inspection,
+        "send",
+        OutlineSendForm(request.POST),
+        lambda data: services.outline_send(
+            actor=request.user, inspection=inspection, due_on=data["due_on"]
+        ),
+        _("The outline has been sent: each body inspected has a pre-filled draft to complete."),
+    )
+
+
+def _self_report(request, pk: int, report_pk: int) -> SelfReport:
+    inspection = _inspection(request, pk)
+    report = next(
+        (r for r in selectors.self_reports_for(request.user, inspection) if r.pk == report_pk),
+        None,
+    )
+    if report is None:
+        raise Http404(_("No such report in your reach."))
+    return report
+
+
+def _report_page(request, report: SelfReport, *, errors=None, texts=None, status=200):
+    inspection = report.inspection
+    sections = list(report.sections.all())
+    for section in sections:
+        if texts is not None and section.pk in texts:
+            section.text = texts[section.pk]
+    context = {
+        "inspection": inspection,
+        "report": report,
+        "sections": sections,
+        "states": dict(SelfReportStatus.choices),
+        "may_edit": report.editable and selectors.may_edit_self_report(request.user, report),
+        "may_submit": report.editable and selectors.may_submit_self_report(request.user, report),
+        "may_return": report.status == SelfReportStatus.SUBMITTED
+        and selectors.user_may_run(request.user, inspection),
+        "return_form": ReturnForm(),
+        "errors": errors or [],
+    }
+    return render(request, "inspections/self_report.html", context, status=status)
+
+
+@login_required
+def self_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """A body's self-inspection report: edited and submitted by the body, read (and returned
+    for completion) by the delegation."""
+    report = _self_report(request, pk, report_pk)
+    if request.method != "POST":
+        return _report_page(request, report)
+    submit = request.POST.get("action") == "submit"
+    if submit and not selectors.may_submit_self_report(request.user, report):
+        raise PermissionDenied(_("Only the body's approvers or managers submit its report."))
+    texts = {}
+    for section in report.sections.all():
+        key = f"section-{section.pk}"
+        if key in request.POST:
+            texts[section.pk] = request.POST[key].replace("\r\n", "\n")[:50_000]
+    try:
+        services.self_report_save(actor=request.user, report=report, texts=texts)
+        if submit:
+            services.self_report_submit(actor=request.user, report=report)
+            messages.success(request, _("The report has been submitted to the delegation."))
+        else:
+            messages.success(request, _("The draft has been saved."))
+    except RecordErrors as exc:
+        return _report_page(
+            request, report, errors=list(exc.errors.values()), texts=texts, status=400
+        )
+    return redirect(reverse("inspections:self_report", args=[report.inspection_id, report.pk]))
+
+
+@require_POST
+@login_required
+def self_report_return(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    report = _self_report(request, pk, report_pk)
+    if not selectors.user_may_run(request.user, report.inspection):
+        raise PermissionDenied(_("Only the delegation returns a report."))
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise RecordErrors({"reason": _("Say what the report should complete.")})
+        services.self_report_return(
+            actor=request.user, report=report, reason=form.cleaned_data["reason"]
+        )
+    except RecordErrors as exc:
+        return _report_page(request, report, errors=list(exc.errors.values()), status=400)
+    messages.success(request, _("The report has been returned to the body."))
+    return redirect(reverse("inspections:self_report", args=[report.inspection_id, report.pk]))
+
+
+@login_required
+def self_report_file(request: HttpRequest, pk: int, report_pk: int, fmt: str) -> HttpResponse:
+    report = _self_report(request, pk, report_pk)
+    if fmt not in ("docx", "pdf", "xlsx"):
+        raise Http404
+    document = self_report_document(report)
+    response = HttpResponse(write(document, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.{fmt}"'
+    return response

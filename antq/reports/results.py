@@ -77,7 +77,7 @@ def _period_label(period: Period) -> str:
     return label[0].lower() + label[1:]
 
 
-def _period_phrase(start: Period, end: Period) -> str:
+def period_phrase(start: Period, end: Period) -> str:
     """“giai đoạn 2019 - 2022”, “năm 2022”, “giai đoạn tháng 7/2025 - tháng 11/2026”."""
     if start.code == end.code:
         return f"năm {start.code}" if len(start.code) == 4 else _period_label(start)
@@ -106,6 +106,17 @@ def _about(subject: str) -> str:
     if text[:3].lower() == "về ":
         text = text[3:]
     return "về " + text[0].lower() + text[1:]
+
+
+UNIT_WORDS = ("Thành phố", "Tỉnh", "Xã", "Phường", "Thị trấn", "Huyện", "Thị xã", "Quận", "Đặc khu")
+
+
+def in_text(name: str) -> str:
+    """An area's name as written inside a sentence: “tỉnh Lạng Sơn”, “xã Na Sầm”."""
+    for word in UNIT_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
 
 
 def _symbol_suffix(symbol: str) -> str:
@@ -165,11 +176,14 @@ def _totals(area: Area, start: Period, end: Period, on: dt.date) -> dict:
         indicator = Indicator.objects.filter(code=figure.code).first()
         if indicator is None:
             continue
-        result = analytics(
-            indicators=[indicator], area=area, start=start, end=end, on=on, by_area=True
-        )
-        by_unit = {row.area: row.value for row in result.rows if row.area}
-        out[figure.code] = (result.total, by_unit, result.values_read)
+        whole = analytics(indicators=[indicator], area=area, start=start, end=end, on=on)
+        by_unit = {}
+        if area.level != "commune":  # a commune has no units under it to tabulate
+            units = analytics(
+                indicators=[indicator], area=area, start=start, end=end, on=on, by_area=True
+            )
+            by_unit = {row.area: row.value for row in units.rows if row.area}
+        out[figure.code] = (whole.total, by_unit, whole.values_read)
     return out
 
 
@@ -218,7 +232,7 @@ def results_report(
     plans = _plans(document, area, on)
     issuer = _issuer(plans, area)
     letterhead, issuer_line = _letterhead(issuer, plans, area, today)
-    period = _period_phrase(start, end)
+    period = period_phrase(start, end)
     doc_phrase = _document_phrase(document)
     report = OfficialDocument(
         letterhead=letterhead,
@@ -246,7 +260,7 @@ def results_report(
     else:
         blocks.append(
             Paragraph(
-                f"Chưa có văn bản nào của {area.name} thực hiện {doc_phrase} được ghi nhận "
+                f"Chưa có văn bản nào của {in_text(area.name)} thực hiện {doc_phrase} được ghi nhận "
                 "trong hệ thống."
             )
         )
@@ -259,7 +273,7 @@ def results_report(
     if not report.has_data:
         blocks.append(
             Paragraph(
-                f"Không có số liệu: chưa có đơn vị nào của {area.name} báo cáo các chỉ tiêu "
+                f"Không có số liệu: chưa có đơn vị nào của {in_text(area.name)} báo cáo các chỉ tiêu "
                 f"của phong trào trong {period}. Báo cáo này không nêu số liệu kết quả; đề "
                 "nghị các đơn vị nhập, nộp số liệu trước khi lập báo cáo."
             )
@@ -377,7 +391,7 @@ def _unit_table(totals: dict, area: Area, on: dt.date) -> Table | None:
         rows.append([names[code]] + [_cell(f, totals[f.code][1].get(code)) for f in present])
     total = ["Tổng cộng"] + [_cell(f, totals[f.code][0]) for f in present]
     return Table(
-        title=f"Kết quả theo đơn vị hành chính của {area.name} (đến {on:%d/%m/%Y})",
+        title=f"Kết quả theo đơn vị hành chính của {in_text(area.name)} (đến {on:%d/%m/%Y})",
         columns=["Đơn vị"] + [f.column for f in present],
         rows=rows,
         total=total,

@@ -1,10 +1,12 @@
 """In the browser: a member of an inspection delegation opens the inspection under way,
-downloads the results report, records a working session, issues the conclusion and a
-recommendation for the commune's police; the commune's officer finds it among their tasks."""
+downloads the results report, records a working session with its minutes attached, issues the
+conclusion and a recommendation for the commune's police; the commune's officer finds it among
+their tasks, and completes the commune's self-inspection report pre-filled from the data."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -45,6 +47,14 @@ def test_a_delegation_member_records_a_session_and_a_recommendation(
     session.locator("button[type=submit]").click()
     expect(page.get_by_test_id("sessions")).to_contain_text("Hội trường UBND xã Na Sầm")
 
+    minutes = tmp_path / "bien-ban.pdf"
+    minutes.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    attach = page.get_by_test_id("file-form").last
+    attach.locator("[name=file]").set_input_files(minutes)
+    attach.locator("[name=title]").fill("Biên bản buổi làm việc")
+    attach.locator("button[type=submit]").click()
+    expect(page.get_by_test_id("session-files").last).to_contain_text("Biên bản buổi làm việc")
+
     conclusion = page.get_by_test_id("conclusion-form")
     conclusion.locator("[name=symbol]").fill("21-TB/BNCTU")
     conclusion.locator("[name=issued_on]").fill(today)
@@ -68,4 +78,32 @@ def test_a_delegation_member_records_a_session_and_a_recommendation(
     log_in(page, "nasam", DEMO_PASSWORD)
     page.goto("/documents/tasks/mine/")
     expect(page.locator("main")).to_contain_text(RECOMMENDATION)
+    console.assert_clean()
+
+
+def test_the_commune_completes_its_pre_filled_self_inspection_report(
+    page: Page, console, screenshot, tmp_path
+):
+    log_in(page, "nasam", DEMO_PASSWORD)
+    page.goto("/inspections/")
+    page.get_by_role("link", name="Kiểm tra việc thực hiện Kế hoạch số 100-KH/TU").click()
+    page.get_by_test_id("self-reports").get_by_role("link", name="Công an xã Na Sầm").click()
+    form = page.get_by_test_id("self-report-form")
+    expect(form).to_contain_text("II. KẾT QUẢ THỰC HIỆN")
+    results = form.locator("textarea").nth(1)
+    expect(results).to_have_value(re.compile(r"Nhân dân đã cung cấp \d+ nguồn tin"))
+    assessment = form.locator("textarea").nth(2)
+    assessment.fill("Ưu điểm: phong trào được triển khai đồng bộ (thử nghiệm e2e).")
+    expect(page.get_by_test_id("submit-report")).to_have_count(0)  # data entry: no submitting
+    page.get_by_test_id("save-draft").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.get_by_test_id("self-report-form").locator("textarea").nth(2)).to_have_value(
+        re.compile("thử nghiệm e2e")
+    )
+    screenshot(page, "self-report.png")
+    with page.expect_download() as download:
+        page.get_by_test_id("self-report-docx").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.read_bytes()[:2] == b"PK"
     console.assert_clean()

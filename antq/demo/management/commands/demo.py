@@ -39,12 +39,13 @@ class Command(BaseCommand):
         grassroots_load()
         self.stdout.write("Nạp số liệu minh họa 2019-2022 của 194 xã, phường, thị trấn…")
         indicators_load()
+        self.stdout.write("Nạp nguồn tin minh họa của Công an xã Na Sầm và Hoàng Văn Thụ…")
+        # the inspections' drafts are pre-filled from every registry, tips included
+        call_command("tips", "demo", stdout=self.stdout)
         self.stdout.write(
             "Nạp cuộc kiểm tra của Ban Nội chính Trung ương về thực hiện Kết luận 44-KL/TW…"
         )
         inspection_load()
-        self.stdout.write("Nạp nguồn tin minh họa của Công an xã Na Sầm và Hoàng Văn Thụ…")
-        call_command("tips", "demo", stdout=self.stdout)
         roles = dict(Role.choices)
         width = max(len(u.username) for u in users)
         self.stdout.write("")
