@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Q
 from django.utils import timezone
 
 from antq.accounts.models import Body
-from antq.directives.models import Document
+from antq.directives.models import Assignment, Document, DocumentLink, LinkKind
+from antq.directives.selectors import judge_assignments
+from antq.directives.status import Status
 from antq.indicators.periods import Period, period_of
 from antq.inspections.models import FindingKind, Inspection, Prefill, SelfReport
+from antq.reports import words
 from antq.reports.content import (
     Chart,
     Heading,
@@ -162,10 +166,40 @@ def self_report_draft(inspection: Inspection, body: Body) -> dict[str, str]:
     if report is None:
         return {}
     sections = _sections(report)
+    leadership = _as_text(sections.get("I", []))
+    own = _own_tasks(inspection, body)
     return {
-        Prefill.LEADERSHIP: _as_text(sections.get("I", [])),
+        Prefill.LEADERSHIP: f"{leadership}\n\n{own}" if own else leadership,
         Prefill.RESULTS: _as_text(sections.get("II", [])),
     }
+
+
+def _own_tasks(inspection: Inspection, body: Body) -> str:
+    """How the tasks given to the body itself under the documents inspected (and the plans
+    implementing them) stood at the end of the period, or today if that is sooner."""
+    subjects = list(inspection.subjects.all())
+    plans = DocumentLink.objects.filter(target__in=subjects, kind=LinkKind.IMPLEMENTS)
+    on = min(inspection.period_end, timezone.localdate())
+    assignments = list(
+        Assignment.objects.filter(
+            Q(task__plan__in=subjects) | Q(task__plan__in=plans.values("source")),
+            body=body,
+            sent_on__lte=on,
+        ).select_related("task", "task__plan")
+    )
+    if not assignments:
+        return ""
+    statuses = [v.status for v in judge_assignments(assignments, on)]
+    done = sum(s in (Status.DONE, Status.DONE_LATE) for s in statuses)
+    late = sum(s == Status.OVERDUE for s in statuses)
+    going = len(statuses) - done - late
+    symbols = ", ".join(sorted({a.task.plan.symbol for a in assignments}))
+    text = (
+        f"{body.name} được giao {words.count(len(assignments), 'nhiệm vụ', exact=True)} "
+        f"(theo {symbols}). Đến ngày {on:%d/%m/%Y}, đã hoàn thành {done}, đang thực hiện hoặc "
+        f"chưa đến hạn {going}"
+    )
+    return text + (f", quá hạn {late}." if late else ", không có nhiệm vụ quá hạn.")
 
 
 def self_report_document(report: SelfReport) -> OfficialDocument:

@@ -19,7 +19,7 @@ from antq.accounts.services import body_save, membership_grant, user_create
 from antq.core.errors import RecordErrors
 from antq.core.models import AuditEvent, Notification
 from antq.directives.models import DocumentKind
-from antq.directives.services import document_create
+from antq.directives.services import document_create, task_create
 from antq.indicators.periods import parse_period
 from antq.indicators.services import ValueInput, catalogue_install, values_save
 from antq.inspections import services
@@ -126,6 +126,11 @@ def test_an_inspection_starts_with_the_standard_outline_the_delegation_can_chang
 
 
 def test_each_body_inspected_gets_a_draft_pre_filled_from_the_data(setup):
+    na_sam, yesterday = setup["people"].na_sam, setup["today"] - dt.timedelta(days=1)
+    task_create(plan=setup["plan"], title="Xây dựng mô hình", lead_body=na_sam, actor=None)
+    task_create(
+        plan=setup["plan"], title="Báo cáo sơ kết", lead_body=na_sam, actor=None, due_on=yesterday
+    )
     (report,) = _send(setup)
     assert report.body == setup["people"].na_sam and report.status == SelfReportStatus.DRAFT
     sections = {s.prefill: s for s in report.sections.all()}
@@ -139,7 +144,11 @@ def test_each_body_inspected_gets_a_draft_pre_filled_from_the_data(setup):
     )
     assert expected.figures["MEDIA_ITEMS"] == 21 and expected.figures["TIPS_RECEIVED"] == 7
     assert "21 tin, bài" in results and "7 nguồn tin" in results
-    assert "xã Na Sầm" in sections["leadership"].text  # in a sentence, in lower case
+    leadership = sections["leadership"].text
+    assert "xã Na Sầm" in leadership  # in a sentence, in lower case
+    # the tasks given to the body itself under the plan inspected, as they stand
+    assert "Công an xã Na Sầm được giao 2 nhiệm vụ (theo 100-KH/TU)" in leadership
+    assert "chưa đến hạn 1, quá hạn 1." in leadership
     assert sections[""].text == ""  # the assessment is the body's to write
     # the body's officials were told
     official = setup["people"].official
