@@ -9,6 +9,7 @@ from antq.directives import api as directives_api
 from antq.grassroots import api as grassroots_api
 from antq.indicators import api as indicators_api
 from antq.inspections import api as inspections_api
+from antq.reports import api as reports_api
 from antq.tips import api as tips_api
 
 admin.site.site_header = _("antq administration")
@@ -86,6 +87,7 @@ api_v1 = [
         inspections_api.InspectionDetailView.as_view(),
         name="inspection-detail",
     ),
+    path("reports/results", reports_api.ResultsReportView.as_view(), name="report-results"),
     path("tips/", tips_api.SubmitView.as_view(), name="tip-submit"),
     path("tips/challenge", tips_api.ChallengeView.as_view(), name="tip-challenge"),
     path("tips/lookup", tips_api.LookupView.as_view(), name="tip-lookup"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -33,6 +34,11 @@ _CODES = {
     415: "unsupported_media_type",
     429: "throttled",
 }
+
+
+def json_number(value: Decimal) -> int | float:
+    """A figure as the API writes numbers: an integer when whole, else a decimal number."""
+    return int(value) if value == value.to_integral() else float(value)
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:

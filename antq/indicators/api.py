@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from antq.accounts.selectors import Action, user_can
 from antq.areas.api import area_on_or_404, parse_on
 from antq.areas.models import Area
-from antq.core.api import APIError
+from antq.core.api import APIError, json_number
 from antq.indicators import engine, selectors, services
 from antq.indicators.models import Indicator, TimeAggregation, Unit, ValueType
 from antq.indicators.periods import PERIOD_TYPES, PeriodError, parse_period
@@ -114,10 +114,6 @@ def _area_in_scope(request: Request, on) -> Area:
     return area
 
 
-def _number(value):
-    return int(value) if value == value.to_integral() else float(value)
-
-
 @extend_schema(
     tags=["indicators"],
     summary="Totals of indicators over an area and periods",
@@ -198,9 +194,9 @@ class AnalyticsView(APIView):
                 item["area"] = row.area
             if times:
                 item["period"] = row.period
-            item["value"] = _number(row.value)
+            item["value"] = json_number(row.value)
             rows.append(item)
-        return Response({"rows": rows, "total": _number(result.total)})
+        return Response({"rows": rows, "total": json_number(result.total)})
 
 
 class RecordSerializer(serializers.Serializer):

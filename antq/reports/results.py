@@ -70,6 +70,11 @@ class ReportError(ValueError):
     """The report cannot be made as asked (the message says why, in Vietnamese)."""
 
 
+def ends_before(start: Period, end: Period) -> bool:
+    """Whether `end` comes before `start` (by code within a type, by first day across types)."""
+    return end.code < start.code or end.start() < start.start()
+
+
 def _period_label(period: Period) -> str:
     if period.type == "year":
         return str(period.year)
@@ -176,6 +181,8 @@ def _totals(area: Area, start: Period, end: Period, on: dt.date) -> dict:
         indicator = Indicator.objects.filter(code=figure.code).first()
         if indicator is None:
             continue
+        # The total asked whole, as the analytics API answers it: by unit, a commune (no units
+        # under it) or an area's values of its own would be left out.
         whole = analytics(indicators=[indicator], area=area, start=start, end=end, on=on)
         by_unit = {}
         if area.level != "commune":  # a commune has no units under it to tabulate
@@ -221,7 +228,7 @@ def results_report(
 ) -> OfficialDocument:
     """The results report on `document` in `area` over `start`..`end` (the area's units as
     they stood at the end of the period)."""
-    if end.code < start.code or end.start() < start.start():
+    if ends_before(start, end):
         raise ReportError("Kỳ kết thúc trước kỳ bắt đầu.")
     on = end.end()
     if not area.is_valid_on(on):
@@ -267,8 +274,10 @@ def results_report(
 
     totals = _totals(area, start, end, on)
     read = sum(v[2] for v in totals.values())
-    report.figures = {code: v[0] for code, v in totals.items()}
     report.has_data = bool(read) and any(v[0] for v in totals.values())
+    # A total over no values is no figure, not a zero; a report without data has none.
+    if report.has_data:
+        report.figures = {code: v[0] for code, v in totals.items() if v[2]}
     blocks.append(Heading("II. KẾT QUẢ THỰC HIỆN"))
     if not report.has_data:
         blocks.append(

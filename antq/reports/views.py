@@ -1,6 +1,6 @@
 """The results report from the web: a form (the document, the area, the period, the format)
 that downloads the DOCX, PDF or XLSX annex. The document must be visible to the user and the
-area within their reach."""
+area within their reach (antq.reports.requests, which the API shares)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from antq.accounts.selectors import Action, user_can, user_memberships
-from antq.areas.models import Area
-from antq.areas.selectors import areas_with_code
+from antq.accounts.selectors import user_memberships
 from antq.core.forms import StyledForm
 from antq.directives.selectors import documents_visible_to
-from antq.indicators.periods import PeriodError, parse_period
-from antq.reports.results import ReportError, results_report
-from antq.reports.writers import FORMATS, write
+from antq.reports.requests import ResultsRequestError, report_file_response, results_request
 
 
 class ResultsForm(StyledForm):
@@ -33,27 +28,9 @@ class ResultsForm(StyledForm):
 
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)
-        self.documents = {str(d.pk): d for d in documents}
         self.fields["document"].choices = [
             (str(d.pk), f"{d.get_kind_display()} {d.symbol}") for d in documents
         ]
-
-    def clean(self):
-        data = super().clean()
-        try:
-            data["start_period"] = parse_period(data.get("start", ""))
-        except PeriodError as exc:
-            self.add_error("start", str(exc))
-        try:
-            data["end_period"] = parse_period(data.get("end", ""))
-        except PeriodError as exc:
-            self.add_error("end", str(exc))
-        return data
-
-
-def _area(code: str, period) -> Area | None:
-    on = period.end()
-    return next((a for a in areas_with_code(code) if a.is_valid_on(on)), None)
 
 
 @login_required
@@ -74,25 +51,17 @@ def results(request: HttpRequest) -> HttpResponse:
     status = 400
     if form.is_valid():
         data = form.cleaned_data
-        area = _area(data["area"].strip(), data["end_period"])
-        if area is None:
-            form.add_error("area", _("No area holds this code at the end of the period."))
-        elif not user_can(request.user, Action.VIEW, area=area, on=data["end_period"].end()):
-            form.add_error("area", _("This area is outside your reach."))
-            status = 403
-        else:
-            try:
-                report = results_report(
-                    document=form.documents[data["document"]],
-                    area=area,
-                    start=data["start_period"],
-                    end=data["end_period"],
-                )
-            except ReportError as exc:
-                form.add_error(None, str(exc))
-            else:
-                fmt = data["format"]
-                response = HttpResponse(write(report, fmt), content_type=FORMATS[fmt])
-                response["Content-Disposition"] = f'attachment; filename="{report.file_stem}.{fmt}"'
-                return response
+        try:
+            asked = results_request(
+                request.user,
+                document=data["document"],
+                area=data["area"],
+                start=data["start"],
+                end=data["end"],
+            )
+            return report_file_response(asked.report(), data["format"])
+        except ResultsRequestError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field or None, message)
+            status = exc.status
     return render(request, "reports/results.html", {"form": form}, status=status)

@@ -14,7 +14,6 @@ from django.test import Client
 
 from antq.accounts.services import token_create
 from antq.areas.selectors import area_by_code
-from antq.directives.models import Document
 from antq.indicators.periods import parse_period
 from antq.reports.results import FIGURES, ReportError, results_report
 from antq.reports.writers import write
@@ -22,25 +21,6 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 END_2022 = dt.date(2022, 12, 31)
-
-
-@pytest.fixture
-def demo(db):
-    from antq.demo.directives import directives_load
-    from antq.demo.grassroots import grassroots_load
-    from antq.demo.indicators import indicators_load
-    from antq.demo.seed import demo_load
-    from antq.grassroots.services import registries_install
-    from antq.indicators.services import catalogue_install, data_sets_install
-
-    catalogue_install()
-    data_sets_install()
-    registries_install()
-    demo_load()
-    directives_load()
-    grassroots_load()
-    indicators_load()
-    return Document.objects.get(symbol="44-KL/TW")
 
 
 def _report(doc, code="20", start="2019", end="2022"):
