@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "antq.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -217,6 +218,9 @@ else:
     }
 
 SESSION_COOKIE_AGE = env_int("ANTQ_SESSION_SECONDS", 8 * 3600, minimum=300)
+# A second factor (TOTP app) for officials: optional for all, required for administrators,
+# superusers and tip handlers, when switched on (antq.accounts.services.second_factor_*).
+ANTQ_TOTP = env_bool("ANTQ_TOTP", False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "antq_session"

@@ -22,13 +22,18 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "full_name", "title", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined", "failed_logins", "locked_until"]
-    actions = ["unlock"]
+    actions = ["unlock", "remove_second_factor"]
 
     @admin.action(description=_("Unlock the selected accounts"))
     def unlock(self, request, queryset):
         for user in queryset:
             services.user_unlock(user=user, actor=request.user)
         messages.success(request, _("Accounts unlocked."))
+
+    @admin.action(description=_("Remove the second factor (lost phone)"))
+    def remove_second_factor(self, request, queryset):
+        n = sum(services.second_factor_remove(user=u, actor=request.user) for u in queryset)
+        messages.success(request, _("Second factor removed from %(n)s account(s).") % {"n": n})
 
 
 @admin.register(Body)

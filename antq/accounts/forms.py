@@ -87,3 +87,18 @@ class PasswordChangeForm(forms.Form):
                 except forms.ValidationError as exc:
                     self.add_error("new_password1", exc)
         return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "placeholder": "123456",
+            }
+        ),
+    )

@@ -257,3 +257,152 @@ def lockout_message(minutes: int) -> str:
         "This account is temporarily locked after too many failed logins. "
         "Try again in %(minutes)d minutes or ask your administrator."
     ) % {"minutes": minutes}
+
+
+# --- the second factor (TOTP) --------------------------------------------------------------
+
+SECOND_FACTOR_MAX_FAILURES = 5  # wrong codes in a row before a pause
+SECOND_FACTOR_PAUSE_SECONDS = 300
+
+
+class SecondFactorError(Exception):
+    """A code was refused; the message says why, in the user's language."""
+
+
+def second_factor_required(user: User) -> bool:
+    """When the second factor is switched on (ANTQ_TOTP), administrators, superusers and tip
+    handlers must use it; other officials may."""
+    if not settings.ANTQ_TOTP or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from antq.accounts.models import Role
+    from antq.accounts.selectors import user_memberships
+
+    roles = (Role.ADMINISTRATOR, Role.TIP_HANDLER)
+    return user_memberships(user).filter(role__in=roles).exists()
+
+
+def second_factor_of(user: User):
+    """The user's confirmed authenticator, or None."""
+    from antq.accounts.models import SecondFactor
+
+    return SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def _secret(device) -> bytes:
+    from antq.core import crypto
+    from antq.core.keys import master_key
+
+    return crypto.open_private_key(master_key(), bytes(device.sealed_secret))
+
+
+@transaction.atomic
+def second_factor_begin(*, user: User) -> bytes:
+    """A new secret for the user's app, kept unconfirmed until a first code matches (an
+    earlier unconfirmed one is replaced). To change a confirmed app, remove it first."""
+    from antq.accounts.models import SecondFactor
+    from antq.accounts.totp import new_secret
+    from antq.core import crypto
+    from antq.core.keys import master_key
+
+    if second_factor_of(user) is not None:
+        raise SecondFactorError(_("An authenticator app is already set up for this account."))
+    master = master_key()
+    secret = new_secret()
+    SecondFactor.objects.update_or_create(
+        user=user,
+        defaults={
+            "sealed_secret": crypto.seal_private_key(master, secret),
+            "master_id": crypto.master_fingerprint(master),
+            "confirmed_at": None,
+            "last_step": -1,
+        },
+    )
+    return secret
+
+
+def second_factor_pending(user: User) -> bytes | None:
+    """The secret of the user's unconfirmed app (shown again while setting it up)."""
+    from antq.accounts.models import SecondFactor
+
+    device = SecondFactor.objects.filter(user=user, confirmed_at__isnull=True).first()
+    return _secret(device) if device else None
+
+
+def _paused(user: User) -> None:
+    if cache.get(f"antq:2fa-fail:{user.pk}", 0) >= SECOND_FACTOR_MAX_FAILURES:
+        raise SecondFactorError(
+            _("Too many wrong codes. Wait %(n)s minutes and try again.")
+            % {"n": SECOND_FACTOR_PAUSE_SECONDS // 60}
+        )
+
+
+def _failed(user: User) -> None:
+    key = f"antq:2fa-fail:{user.pk}"
+    cache.set(key, cache.get(key, 0) + 1, timeout=SECOND_FACTOR_PAUSE_SECONDS)
+    audit_record(actor=user, action="accounts.second_factor_failed", obj=user)
+    raise SecondFactorError(
+        _("The code is wrong or has expired. Enter the code the app shows now.")
+    )
+
+
+@transaction.atomic
+def second_factor_confirm(*, user: User, code: str) -> None:
+    """Confirm the user's new app with a first code it shows."""
+    from antq.accounts.models import SecondFactor
+    from antq.accounts.totp import matching_step
+
+    _paused(user)
+    device = (
+        SecondFactor.objects.select_for_update()
+        .filter(user=user, confirmed_at__isnull=True)
+        .first()
+    )
+    if device is None:
+        raise SecondFactorError(_("Start again: scan the new code first."))
+    step = matching_step(_secret(device), code)
+    if step is None:
+        _failed(user)
+    device.confirmed_at = timezone.now()
+    device.last_step = step
+    device.save(update_fields=["confirmed_at", "last_step"])
+    cache.delete(f"antq:2fa-fail:{user.pk}")
+    audit_record(actor=user, action="accounts.second_factor_on", obj=user)
+
+
+@transaction.atomic
+def second_factor_check(*, user: User, code: str) -> None:
+    """Check a login's code; each code is accepted once. SecondFactorError if refused."""
+    from antq.accounts.models import SecondFactor
+    from antq.accounts.totp import matching_step
+
+    _paused(user)
+    device = (
+        SecondFactor.objects.select_for_update()
+        .filter(user=user, confirmed_at__isnull=False)
+        .first()
+    )
+    if device is None:
+        raise SecondFactorError(_("This account has no authenticator app."))
+    step = matching_step(_secret(device), code, after=device.last_step)
+    if step is None:
+        _failed(user)
+    device.last_step = step
+    device.save(update_fields=["last_step"])
+    cache.delete(f"antq:2fa-fail:{user.pk}")
+    audit_record(actor=user, action="accounts.second_factor_login", obj=user)
+
+
+@transaction.atomic
+def second_factor_remove(*, user: User, actor: Any) -> bool:
+    """Remove the user's app: by the user where it is optional, or by an administrator (a
+    lost phone: the user enrols again at the next login). False if there was none."""
+    from antq.accounts.models import SecondFactor
+
+    if actor == user and second_factor_required(user):
+        raise SecondFactorError(_("Your role requires the second factor; it cannot be removed."))
+    deleted, _n = SecondFactor.objects.filter(user=user).delete()
+    if deleted:
+        audit_record(actor=actor, action="accounts.second_factor_off", obj=user)
+    return bool(deleted)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from antq.accounts.models import Body
+from antq.accounts.models import Body, SecondFactor
 from antq.core import crypto
 from antq.core.keys import MasterKeyError, master_key
 from antq.tips.models import BodyKey, Secret, Tip, WrappedKey
@@ -89,15 +89,20 @@ def open_json(key: bytes, box: bytes) -> Any:
     return json.loads(crypto.decrypt(key, bytes(box)))
 
 
+# Everything sealed by the master key: the bodies' private keys, the receipts' pepper, and
+# officials' second-factor secrets (antq.accounts).
+_SEALED = ((BodyKey, "sealed_private"), (Secret, "sealed"), (SecondFactor, "sealed_secret"))
+
+
 @transaction.atomic
 def reseal(old: bytes, new: bytes) -> int:
-    """Re-seal every body's private key and the pepper from the old master key to the new
-    one; the tips' wrapped keys do not change. Returns the number of keys re-sealed."""
+    """Re-seal every body's private key, the pepper and the second-factor secrets from the
+    old master key to the new one; the tips' wrapped keys do not change. Returns the number of keys re-sealed."""
     old_id, new_id = crypto.master_fingerprint(old), crypto.master_fingerprint(new)
     if old_id == new_id:
         raise MasterKeyError("Khóa chủ mới trùng khóa cũ.")
     n = 0
-    for model, field in ((BodyKey, "sealed_private"), (Secret, "sealed")):
+    for model, field in _SEALED:
         for row in model.objects.select_for_update().order_by("pk"):
             if row.master_id == new_id:
                 continue
@@ -111,6 +116,7 @@ def reseal(old: bytes, new: bytes) -> int:
 
 def sealed_by() -> set[str]:
     """The fingerprints of the master keys the stored keys are sealed by."""
-    return set(BodyKey.objects.values_list("master_id", flat=True)) | set(
-        Secret.objects.values_list("master_id", flat=True)
-    )
+    found: set[str] = set()
+    for model, _field in _SEALED:
+        found |= set(model.objects.values_list("master_id", flat=True))
+    return found
