@@ -4,6 +4,9 @@ and recipients — written out by antq.reports.docx and antq.reports.pdf (no Dja
 Two layouts: the Party's (Hướng dẫn 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM" on the right, the
 superior and the issuing body with the asterisk line on the left) and the State's (Nghị định
 30/2020/NĐ-CP: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc").
+
+A công văn (official letter) has no kind name: its `kind_title` is empty, its subject ("V/v …")
+is written under the number and symbol, and its body opens with "Kính gửi: …" (`addressees`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,13 @@ class Table:
     rows: list[list[str]]
     total: list[str] | None = None
     numeric_from: int = 1  # columns from this index are numbers, right-aligned
+    widths: list[float] | None = None  # relative column widths (None: the first one wider)
+    align: str = ""  # one letter a column, "l", "c" or "r" ('': by `numeric_from`)
+
+    def alignment(self, column: int) -> str:
+        if self.align:
+            return self.align[column]
+        return "r" if column >= self.numeric_from else "l"
 
 
 @dataclass
@@ -73,12 +83,33 @@ class Signature:
 @dataclass
 class OfficialDocument:
     letterhead: Letterhead
-    kind_title: str  # BÁO CÁO
-    subject: str  # the trích yếu, under the kind
+    kind_title: str  # BÁO CÁO; '' for a công văn
+    subject: str  # the trích yếu, under the kind (a công văn's "V/v …", under its number)
     blocks: list = field(default_factory=list)
     signature: Signature | None = None
     recipients: list[str] = field(default_factory=list)
+    addressees: list[str] = field(default_factory=list)  # Kính gửi (a công văn)
     has_data: bool = True
     figures: dict[str, Decimal] = field(default_factory=dict)  # indicator code → total
     annex: list[Table] = field(default_factory=list)  # tables for the XLSX annex
     file_stem: str = "bao-cao"
+
+    @property
+    def is_letter(self) -> bool:
+        """A công văn: no kind name, the subject under the number, "Kính gửi" first."""
+        return not self.kind_title
+
+    @property
+    def title(self) -> str:
+        """“BÁO CÁO Kết quả …”, “Công văn V/v …”: the document named in a line."""
+        return f"Công văn {self.subject}" if self.is_letter else f"{self.kind_title} {self.subject}"
+
+
+def addressee_lines(addressees: list[str]) -> list[str]:
+    """“Kính gửi: X.” for one addressee; “Kính gửi:” then “- X;” … “- Z.” for several."""
+    if not addressees:
+        return []
+    if len(addressees) == 1:
+        return [f"Kính gửi: {addressees[0]}."]
+    last = len(addressees) - 1
+    return ["Kính gửi:"] + [f"- {a}{'.' if i == last else ';'}" for i, a in enumerate(addressees)]

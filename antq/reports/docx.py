@@ -7,6 +7,8 @@ short rule — and the number and symbol; on the right "ĐẢNG CỘNG SẢN VI�
 underlined (or the State's name and motto) and the place and date in italics. The kind of
 document bold 16 pt, the subject bold 14 pt, a short rule; the body 14 pt justified with a
 first-line indent; tables 12 pt; the signature block and "Nơi nhận" side by side at the end.
+A công văn has no kind name: its "V/v …" goes under the number (12 pt) and its body opens with
+"Kính gửi: …", centred for one addressee, a list beside "Kính gửi:" for several.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from antq.reports.content import (
     OfficialDocument,
     Paragraph,
     Table,
+    addressee_lines,
 )
 
 BODY_PT, TABLE_PT, TITLE_PT, HEAD_PT = 14, 12, 16, 14
@@ -99,6 +102,8 @@ def _letterhead(doc, report: OfficialDocument) -> None:
     left.append((head.issuer, {"bold": True}))
     left.append(("*" if head.layout == PARTY else "––––––––", {}))
     left.append((head.number_symbol, {}))
+    if report.is_letter and report.subject:
+        left.append((report.subject, {"size": TABLE_PT}))
     if head.layout == PARTY:
         right = [(PARTY_MOTTO, {"bold": True, "underline": True, "size": 15}), ("", {})]
     else:
@@ -111,12 +116,51 @@ def _letterhead(doc, report: OfficialDocument) -> None:
     _cell(table.rows[0].cells[1], right)
 
 
+def _addressees(doc, report: OfficialDocument) -> None:
+    lines = addressee_lines(report.addressees)
+    if len(lines) == 1:
+        _para(doc, lines[0], BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=6)
+        return
+    _para(doc, "", BODY_PT, after=0)
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, [5, 11.5])
+    label, names = table.rows[0].cells
+    label.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _font(label.paragraphs[0].add_run(lines[0]), BODY_PT)
+    for n, line in enumerate(lines[1:]):
+        p = names.paragraphs[0] if n == 0 else names.add_paragraph()
+        p.paragraph_format.space_after = Pt(0)
+        _font(p.add_run(line), BODY_PT)
+    _para(doc, "", BODY_PT)
+
+
+def _widths(table, widths_cm: list[float]) -> None:
+    """Column widths that hold in Word and LibreOffice alike: the grid's and every cell's."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+ALIGN = {
+    "l": WD_ALIGN_PARAGRAPH.LEFT,
+    "c": WD_ALIGN_PARAGRAPH.CENTER,
+    "r": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+TEXT_WIDTH_CM = 16.5  # A4 less the 30 mm and 15 mm margins
+
+
 def _table(doc, block: Table) -> None:
     _para(doc, block.title, TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=6, after=3)
     rows = block.rows + ([block.total] if block.total else [])
     table = doc.add_table(rows=1 + len(rows), cols=len(block.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    if block.widths:
+        _widths(table, [w * TEXT_WIDTH_CM / sum(block.widths) for w in block.widths])
     for j, name in enumerate(block.columns):
         cell = table.rows[0].cells[j]
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -125,9 +169,7 @@ def _table(doc, block: Table) -> None:
         last = block.total is not None and i == len(rows)
         for j, value in enumerate(row):
             p = table.rows[i].cells[j].paragraphs[0]
-            p.alignment = (
-                WD_ALIGN_PARAGRAPH.RIGHT if j >= block.numeric_from else WD_ALIGN_PARAGRAPH.LEFT
-            )
+            p.alignment = ALIGN[block.alignment(j)]
             _font(p.add_run(value), TABLE_PT, bold=last)
 
 
@@ -175,9 +217,15 @@ def docx_bytes(report: OfficialDocument) -> bytes:
     normal.font.size = Pt(BODY_PT)
     normal.element.get_or_add_rPr()
     _letterhead(doc, report)
-    _para(doc, report.kind_title, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18)
-    _para(doc, report.subject, HEAD_PT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    _para(doc, "-----", BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    if report.is_letter:
+        _addressees(doc, report)
+    else:
+        _para(
+            doc, report.kind_title, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, before=18
+        )
+        _para(doc, report.subject, HEAD_PT, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        _para(doc, "-----", BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    previous = None
     for block in report.blocks:
         if isinstance(block, Heading):
             _para(
@@ -197,6 +245,7 @@ def docx_bytes(report: OfficialDocument) -> bytes:
                 BODY_PT,
                 italic=block.italic,
                 indent=True,
+                before=6 if isinstance(previous, Table) else 0,  # none after a table of its own
                 after=6,
                 align=WD_ALIGN_PARAGRAPH.JUSTIFY,
             )
@@ -204,6 +253,7 @@ def docx_bytes(report: OfficialDocument) -> bytes:
             _table(doc, block)
         elif isinstance(block, Chart):
             _chart(doc, block)
+        previous = block
     _para(doc, "", BODY_PT)
     _closing(doc, report)
     out = io.BytesIO()

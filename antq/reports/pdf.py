@@ -30,6 +30,7 @@ from antq.reports.content import (
     OfficialDocument,
     Paragraph,
     Table,
+    addressee_lines,
 )
 
 SERIF = "AntqSerif"
@@ -89,6 +90,8 @@ def _letterhead(report: OfficialDocument) -> T:
         _p("*" if head.layout == PARTY else "––––––––", c),
         _p(head.number_symbol, c),
     ]
+    if report.is_letter and report.subject:
+        left.append(_p(report.subject, _style(12, TA_CENTER, leading=14)))
     if head.layout == PARTY:
         right = [_p(PARTY_MOTTO, _style(15, TA_CENTER), bold=True, underline=True), Spacer(1, 14)]
     else:
@@ -102,22 +105,44 @@ def _letterhead(report: OfficialDocument) -> T:
     return table
 
 
+def _addressees(report: OfficialDocument) -> list:
+    lines = addressee_lines(report.addressees)
+    if len(lines) == 1:
+        return [_p(lines[0], _style(14, TA_CENTER, before=12, after=6))]
+    names = [_p(line, _style(14, TA_LEFT, leading=17)) for line in lines[1:]]
+    table = T(
+        [[_p(lines[0], _style(14, TA_RIGHT, leading=17)), names]], colWidths=[5 * cm, 11.5 * cm]
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (1, 0), (1, 0), 3),
+                ("RIGHTPADDING", (0, 0), (0, 0), 0),
+            ]
+        )
+    )
+    return [Spacer(1, 6), table, Spacer(1, 10)]
+
+
+ALIGN = {"l": TA_LEFT, "c": TA_CENTER, "r": TA_RIGHT}
+
+
 def _table(block: Table) -> list:
     header = _style(12, TA_CENTER, leading=14)
-    left, right = _style(12, TA_LEFT, leading=14), _style(12, TA_RIGHT, leading=14)
+    styles = {a: _style(12, ALIGN[a], leading=14) for a in ALIGN}
     data = [[_p(c, header, bold=True) for c in block.columns]]
     rows = block.rows + ([block.total] if block.total else [])
     for i, row in enumerate(rows):
         last = block.total is not None and i == len(rows) - 1
-        data.append(
-            [
-                _p(v, right if j >= block.numeric_from else left, bold=last)
-                for j, v in enumerate(row)
-            ]
-        )
-    first = 4 * cm
-    other = (16.5 * cm - first) / max(len(block.columns) - 1, 1)
-    table = T(data, colWidths=[first] + [other] * (len(block.columns) - 1), repeatRows=1)
+        data.append([_p(v, styles[block.alignment(j)], bold=last) for j, v in enumerate(row)])
+    if block.widths:  # within the frame's padding, as wide as the text
+        widths = [w * (16.5 * cm - 12) / sum(block.widths) for w in block.widths]
+    else:
+        first = 4 * cm
+        other = (16.5 * cm - first) / max(len(block.columns) - 1, 1)
+        widths = [first] + [other] * (len(block.columns) - 1)
+    table = T(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -167,25 +192,33 @@ def pdf_bytes(report: OfficialDocument) -> bytes:
         bottomMargin=20 * mm,
         leftMargin=30 * mm,
         rightMargin=15 * mm,
-        title=f"{report.kind_title} {report.subject}",
+        title=report.title,
         author="antq",
     )
     body = _style(14, TA_JUSTIFY, indent=1 * cm, after=6)
-    story: list = [_letterhead(report), Spacer(1, 18)]
-    story.append(_p(report.kind_title, _style(16, TA_CENTER), bold=True))
-    story.append(_p(report.subject, _style(14, TA_CENTER, leading=18), bold=True))
-    story.append(_p("-----", _style(14, TA_CENTER, after=6)))
+    story: list = [_letterhead(report)]
+    if report.is_letter:
+        story += _addressees(report)
+    else:
+        story.append(Spacer(1, 18))
+        story.append(_p(report.kind_title, _style(16, TA_CENTER), bold=True))
+        story.append(_p(report.subject, _style(14, TA_CENTER, leading=18), bold=True))
+        story.append(_p("-----", _style(14, TA_CENTER, after=6)))
+    previous = None
     for block in report.blocks:
         if isinstance(block, Heading):
             story.append(
                 _p(block.text, _style(14, TA_JUSTIFY, indent=1 * cm, before=6, after=3), bold=True)
             )
         elif isinstance(block, Paragraph):
+            if isinstance(previous, Table):  # a table has no space after it of its own
+                story.append(Spacer(1, 8))
             story.append(_p(block.text, body, italic=block.italic))
         elif isinstance(block, Table):
             story += _table(block)
         elif isinstance(block, Chart):
             story.append(_chart(block))
+        previous = block
     story += [Spacer(1, 12), _closing(report)]
     doc.build(story)
     return out.getvalue()

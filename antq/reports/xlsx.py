@@ -19,14 +19,14 @@ def xlsx_bytes(report: OfficialDocument) -> bytes:
     tables = report.annex or []
     if not tables:
         ws = wb.create_sheet("Phụ lục")
-        put_text(ws.cell(1, 1), f"{report.kind_title} {report.subject}")
+        put_text(ws.cell(1, 1), report.title)
         put_text(ws.cell(3, 1), "Không có số liệu trong kỳ báo cáo.")
         return workbook_bytes(wb)
     for n, table in enumerate(tables, start=1):
         ws = wb.create_sheet(f"Phụ lục {n}")
         put_text(ws.cell(1, 1), f"Phụ lục {n}: {table.title}")
         ws.cell(1, 1).font = st["title"]
-        put_text(ws.cell(2, 1), f"{report.kind_title} {report.subject}")
+        put_text(ws.cell(2, 1), report.title)
         ws.cell(2, 1).font = st["subtitle"]
         for j, name in enumerate(table.columns, start=1):
             cell = ws.cell(4, j)
@@ -50,8 +50,12 @@ def xlsx_bytes(report: OfficialDocument) -> bytes:
                 cell.border = st["border"]
                 if last:
                     cell.font = st["total_font"]
-        ws.column_dimensions["A"].width = 34
-        for j in range(2, len(table.columns) + 1):
-            ws.column_dimensions[ws.cell(4, j).column_letter].width = 18
+        if table.widths:  # relative widths, as in the document: about 5 characters a unit
+            for j, width in enumerate(table.widths, start=1):
+                ws.column_dimensions[ws.cell(4, j).column_letter].width = max(6, width * 5)
+        else:
+            ws.column_dimensions["A"].width = 34
+            for j in range(2, len(table.columns) + 1):
+                ws.column_dimensions[ws.cell(4, j).column_letter].width = 18
         ws.freeze_panes = "B5"
     return workbook_bytes(wb)
