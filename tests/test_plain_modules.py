@@ -141,3 +141,17 @@ def test_a_single_dot_group_is_a_decimal_point_when_a_fraction_is_allowed():
 
     assert parse_number("6.512", whole=False) == Decimal("6.512")
     assert parse_number("4.500.000", whole=False) == Decimal("4500000")
+
+
+def test_names_sort_in_vietnamese_alphabetical_order():
+    from antq.core.vnformat import sort_key
+
+    names = ["Đảng ủy Công an", "Ban Tuyên giáo", "Ban cán sự đảng", "Ban Tổ chức", "Dạ", "Da"]
+    assert sorted(names, key=sort_key) == [
+        "Ban cán sự đảng",
+        "Ban Tổ chức",  # ô comes before u
+        "Ban Tuyên giáo",
+        "Da",  # no tone before the nặng tone
+        "Dạ",
+        "Đảng ủy Công an",  # đ after d
+    ]

@@ -1,4 +1,5 @@
-"""Vietnamese number, money and date formatting and date parsing (no Django needed).
+"""Vietnamese number, money and date formatting, date parsing and alphabetical order (no Django
+needed).
 
 Official Vietnamese writes 6.512 (dot groups thousands), 4,5 (comma for decimals),
 dates as dd/mm/yyyy, and large sums of money in "tỷ đồng" / "triệu đồng".
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -91,3 +93,26 @@ def plain_number(value: Decimal | int | None) -> str:
         return ""
     text = f"{Decimal(value).normalize():f}"
     return text
+
+
+# Vietnamese alphabetical order: a ă â b c d đ e ê … o ô ơ … u ư …; the tones, in the
+# dictionaries' order (none, huyền, hỏi, ngã, sắc, nặng), decide only between names otherwise
+# equal.
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve, circumflex, horn
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(text: str) -> tuple[list[tuple[str, int]], list[int]]:
+    """A key that sorts Vietnamese names as a Vietnamese reader expects (“Ban Tổ chức” before
+    “Ban Tuyên giáo”, “Đảng ủy” after “Dân vận”; case ignored)."""
+    letters: list[tuple[str, int]] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFD", text.casefold()):
+        if ch in _LETTER_MARKS and letters:
+            letters[-1] = (letters[-1][0], _LETTER_MARKS[ch])
+        elif ch in _TONES and tones:
+            tones[-1] = _TONES[ch]
+        else:
+            letters.append(("d", 4) if ch == "đ" else (ch, 0))
+            tones.append(0)
+    return letters, tones
