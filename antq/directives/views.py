@@ -31,6 +31,7 @@ from antq.directives.forms import (
 from antq.directives.models import Document, DocumentKind
 from antq.directives.selectors import STATUS_LABELS, STATUS_ORDER
 from antq.directives.symbols import normalise_symbol, parse_references
+from antq.reports.reminders import overdue_assignments
 
 
 @login_required
@@ -123,6 +124,11 @@ def _add_errors(form, exc: ValidationError) -> None:
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_for_user(request.user, pk)
     tree = selectors.lineage(request.user, doc)
+    tasks = list(selectors.plan_tasks(doc))
+    may_manage = selectors.user_may_manage(request.user, doc)
+    overdue = 0  # a reminder letter on them is offered to those who may manage the issuer
+    if tasks and doc.issuer_id and may_manage:  # reminders.user_may_remind, rights known
+        overdue = len(overdue_assignments(doc, timezone.localdate()))
     return render(
         request,
         "directives/document_detail.html",
@@ -131,8 +137,9 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "up": tree["up"],
             "down": tree["down"],
             "citations": selectors.document_citations(request.user, doc),
-            "tasks": list(selectors.plan_tasks(doc)),
-            "may_manage": selectors.user_may_manage(request.user, doc),
+            "tasks": tasks,
+            "overdue": overdue,
+            "may_manage": may_manage,
             "link_form": LinkForm(),
             "task_form": TaskForm(initial={"recurrence": "once"}),
             "send_form": SendForm(initial={"sent_on": doc.issued_on}),

@@ -226,4 +226,4 @@ def test_hot_pages_do_not_query_per_row(client, chain):
     ]
     plan_send(plan=chain.plan, bodies=extra, sent_on=chain.plan.issued_on, actor=None)
     assert counts() == before  # 3 bodies or 13: the same queries
-    assert max(before) <= 20
+    assert max(before) <= 21  # the document page judges the plan's assignments (overdue?)
