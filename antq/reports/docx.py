@@ -93,9 +93,11 @@ def _letterhead(doc, report: OfficialDocument) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = (Cm(7.5), Cm(9))
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
-        cell.width = width
+    # the State's name (12 pt bold, one line) needs the wider right column (NĐ 30/2020)
+    widths = (Cm(7.5), Cm(9)) if head.layout == PARTY else (Cm(6.5), Cm(10))
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice follows
+        cell.width = width  # the cell, which Word follows
     left = []
     if head.superior:
         left.append((head.superior, {}))

@@ -35,13 +35,16 @@ def body_letterhead(body: Body, number_symbol: str, day: dt.date) -> Letterhead:
     “Số        -CV/TU” for a draft) dated `day`."""
     place = "Hà Nội" if body.area.level == "nation" else short_place(body.area)
     if is_party(body):
-        if body.parent_id:
-            superior = body.parent.name.upper()
-        elif body.area.level == "nation":
-            superior = "BAN CHẤP HÀNH TRUNG ƯƠNG"
+        # 36-HD/VPTW: the Party organisation of the place above, then the issuing body
+        # without the place's name (“ĐẢNG BỘ TỈNH LẠNG SƠN / TỈNH ỦY”)
+        name = body.short_name or body.name
+        if body.area.level == "nation":
+            superior, issuer = "BAN CHẤP HÀNH TRUNG ƯƠNG", name.replace(" Trung ương", "")
         else:
             superior = f"ĐẢNG BỘ {body.area.name.upper()}"
-        issuer = (body.short_name or body.name).replace(" Trung ương", "").upper()
-        return Letterhead(PARTY, superior, issuer, number_symbol, place_and_date(place, day))
+            issuer = name.replace(short_place(body.area), "").strip(" ,") or name
+        return Letterhead(
+            PARTY, superior, issuer.upper(), number_symbol, place_and_date(place, day)
+        )
     superior = body.parent.name.upper() if body.parent_id else ""
     return Letterhead(STATE, superior, body.name.upper(), number_symbol, place_and_date(place, day))

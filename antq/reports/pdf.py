@@ -100,7 +100,9 @@ def _letterhead(report: OfficialDocument) -> T:
             _p(STATE_MOTTO, c, bold=True, underline=True),
         ]
     right.append(_p(head.place_date, c, italic=True))
-    table = T([[left, right]], colWidths=[7.5 * cm, 9 * cm])
+    # the State's name (12 pt bold, one line) needs the wider right column (NĐ 30/2020)
+    widths = [7.5 * cm, 9 * cm] if head.layout == PARTY else [6.5 * cm, 10 * cm]
+    table = T([[left, right]], colWidths=widths)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 

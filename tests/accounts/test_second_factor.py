@@ -86,7 +86,7 @@ def test_wrong_codes_pause_the_account(people):
     for _ in range(5):
         with pytest.raises(SecondFactorError):
             second_factor_check(user=user, code=wrong)
-    with pytest.raises(SecondFactorError, match="Wait|Chờ|phút|minutes"):
+    with pytest.raises(SecondFactorError, match=r"Wait|Chờ|phút|minutes"):
         second_factor_check(user=user, code=right)  # paused even with the right code
 
 

@@ -203,6 +203,19 @@ def test_the_self_report_document_follows_the_bodys_layout_and_the_data(setup):
     doc = read_docx(io.BytesIO(docx_bytes(document)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "BÁO CÁO" in text and "21 tin, bài" in text
+    # the State's name fits on one line of the letterhead's right column (grid and cell)
+    from docx.shared import Cm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from antq.reports import pdf
+    from antq.reports.content import STATE_NAME
+
+    head = doc.tables[0]
+    for width in (head.columns[1].width, head.rows[0].cells[1].width):  # grid and cell
+        assert abs(width - Cm(10)) < Cm(0.01)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head.rows[0].cells[1].text
+    pdf._register()
+    assert stringWidth(STATE_NAME, f"{pdf.SERIF}-Bold", 12) < Cm(10 - 0.6).pt  # less padding
     heading = next(p for p in doc.paragraphs if p.text.startswith("III. ĐÁNH GIÁ"))
     assert heading.runs[0].font.name == "Times New Roman" and heading.runs[0].font.bold
 

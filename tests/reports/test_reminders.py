@@ -280,7 +280,11 @@ def test_a_yearly_task_counts_from_the_end_of_the_year_missed_and_ended_bodies_g
 def test_a_party_issuer_writes_in_the_partys_layout_as_a_cong_van(plans):
     letter = reminder_letter(plans.party, on=ON)
     head = letter.letterhead
-    assert (head.layout, head.superior) == ("party", "ĐẢNG BỘ TỈNH LẠNG SƠN")
+    assert (head.layout, head.superior, head.issuer) == (
+        "party",
+        "ĐẢNG BỘ TỈNH LẠNG SƠN",
+        "TỈNH ỦY",  # 36-HD/VPTW: the committee without the place named above it
+    )
     assert head.number_symbol == "Số\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0-CV/TU"
     assert head.place_date == "Lạng Sơn, ngày 15 tháng 7 năm 2019"
     assert (letter.kind_title, letter.subject) == ("", "V/v đôn đốc thực hiện nhiệm vụ quá hạn")
