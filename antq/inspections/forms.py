@@ -105,7 +105,7 @@ class InspectionForm(StyledForm):
 
 
 class MemberForm(StyledForm):
-    role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices)
+    role = forms.ChoiceField(label=_("Role in the delegation"), choices=MemberRole.choices)
     title = forms.CharField(label=_("Title (position)"), max_length=200)
     body_name = forms.CharField(label=_("Body"), max_length=255, required=False)
     username = forms.CharField(
@@ -121,7 +121,7 @@ class ExtendForm(StyledForm):
 
 
 class SessionFileForm(StyledForm):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Name of the file"), max_length=200, required=False)
     file = forms.FileField(label=_("File (PDF, DOCX, JPEG, PNG)"))
 
 
