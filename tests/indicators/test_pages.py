@@ -300,3 +300,28 @@ def test_completeness_of_a_province_costs_the_same_queries_as_of_one_commune(cli
         ("06124", 1, 1),
         ("06172", 1, 0),
     ]
+
+
+def test_a_report_decided_meanwhile_is_not_decided_again(client, form):
+    """Two approvers open the inbox; the first approves; the second's return, sent from the
+    page loaded before, is refused instead of overturning the approval."""
+    from antq.indicators.services import EntryErrors, submission_decide
+
+    people, url, _period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    stale = Submission.objects.get()
+    submission_decide(submission=Submission.objects.get(), approve=True, actor=people.manager)
+    assert stale.status == "submitted"  # what the second approver's page showed
+    with pytest.raises(EntryErrors):
+        submission_decide(submission=stale, approve=False, actor=people.manager, reason="sai")
+    assert Submission.objects.get().status == "approved"
+    assert AuditEvent.objects.filter(action="indicators.return").count() == 0
+    # Through the page: the same refusal, as a message.
+    client.force_login(people.manager)
+    response = client.post(
+        f"/data/approvals/{stale.pk}/", {"decision": "return", "reason": "sai"}, follow=True
+    )
+    assert "alert-danger" in response.content.decode()
+    assert Submission.objects.get().status == "approved"
