@@ -83,3 +83,14 @@ def api_server_error(request: HttpRequest) -> JsonResponse:
     return json_error(
         request, 500, "server_error", _("The server met an error. It has been logged.")
     )
+
+
+def api_storage_full(request: HttpRequest) -> JsonResponse:
+    return json_error(request, 503, "storage_full", storage_full_message())
+
+
+def storage_full_message() -> str:
+    return _(
+        "The server's storage is full: nothing of this request was saved. "
+        "Tell your administrator, then send it again."
+    )

@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
-from antq.areas.models import Area
-from antq.areas.selectors import area_subtree
+from antq.areas.models import Area, AreaTreePath
 from antq.indicators.models import (
     DataSet,
     DataValue,
@@ -60,23 +59,29 @@ class Cell:
     derived: bool = False  # counted from a registry: shown, never typed
 
 
-def _counted(indicator: Indicator, area: Area, period: Period, calendar: str) -> Decimal | None:
-    """A derived indicator's figure for a form's period: its monthly counts added up by the
-    engine (so a quarterly or reporting-calendar form shows the same figure as the results)."""
+def _counted(
+    indicators: list[Indicator], area: Area, period: Period, calendar: str
+) -> dict[int, Decimal | None]:
+    """Derived indicators' figures for a form's period: their monthly counts added up by the
+    engine (so a quarterly or reporting-calendar form shows the same figure as the results),
+    all in one question; None for an indicator with nothing counted."""
     from antq.indicators import engine
 
+    if not indicators:
+        return {}
     try:
         result = engine.analytics(
-            indicators=[indicator], area=area, start=period, end=period, on=period.start(calendar)
+            indicators=indicators, area=area, start=period, end=period, on=period.start(calendar)
         )
     except engine.AnalyticsError:
-        return None
-    return Decimal(result.total) if result.values_read else None
+        return dict.fromkeys((i.pk for i in indicators), None)
+    found = {row.indicator: Decimal(row.value) for row in result.rows}
+    return {i.pk: found.get(i.code) for i in indicators}
 
 
 def entry_form(data_set: DataSet, area: Area, period: Period) -> list[Cell]:
     """The form's cells with the previous period's value beside each (two queries, and one
-    engine question per cell counted from a registry)."""
+    engine question for each of the two periods for the cells counted from a registry)."""
     indicators = list(data_set.indicators.order_by("code"))
     prev = period.shift(-1)
     rows = DataValue.objects.filter(
@@ -85,16 +90,19 @@ def entry_form(data_set: DataSet, area: Area, period: Period) -> list[Cell]:
     now = {(v.indicator_id): v for v in rows if v.period == period.code}
     before = {(v.indicator_id): v.value for v in rows if v.period == prev.code}
     cal = data_set.calendar
+    derived = [i for i in indicators if i.is_derived_for(period.end(cal))]
+    counted = _counted(derived, area, period, cal)
+    counted_before = _counted(
+        [i for i in derived if i.is_derived_for(prev.end(cal))], area, prev, cal
+    )
     cells = []
     for i in indicators:
-        if i.is_derived_for(period.end(cal)):
+        if i.pk in counted:
             cells.append(
                 Cell(
                     i,
-                    _counted(i, area, period, cal),
-                    _counted(i, area, prev, cal)
-                    if i.is_derived_for(prev.end(cal))
-                    else before.get(i.pk),
+                    counted[i.pk],
+                    counted_before[i.pk] if i.pk in counted_before else before.get(i.pk),
                     "",
                     derived=True,
                 )
@@ -152,15 +160,40 @@ class Completeness:
 def completeness(data_set: DataSet, parent: Area, period: Period) -> Completeness:
     """Reports expected (units of the form's level under the parent in that period) vs
     submitted or approved, and how many arrived by the due date."""
+    return completeness_of(data_set, [parent], period)[0]
+
+
+def completeness_of(data_set: DataSet, parents: list[Area], period: Period) -> list[Completeness]:
+    """completeness() of several areas (a province's communes), in two queries whatever
+    their number."""
     start = period.start(data_set.calendar)
-    units = area_subtree(parent, start, level=data_set.level, include_self=True)
-    subs = Submission.objects.filter(
-        data_set=data_set, period=period.code, area__in=units, status__in=("submitted", "approved")
-    ).values_list("submitted_at", flat=True)
     due = entry_window(data_set, period, start).due_on
-    submitted = list(subs)
-    on_time = sum(1 for at in submitted if at and timezone.localtime(at).date() <= due)
-    return Completeness(parent, units.count(), len(submitted), on_time)
+    parents_of: dict[int, list[int]] = {}
+    for unit, parent_id in AreaTreePath.objects.filter(
+        ancestor__in=parents,
+        descendant_level=data_set.level,
+        valid_from__lte=start,
+        valid_to__gte=start,
+    ).values_list("descendant_id", "ancestor_id"):
+        parents_of.setdefault(unit, []).append(parent_id)
+    expected: dict[int, int] = dict.fromkeys((p.pk for p in parents), 0)
+    for ids in parents_of.values():
+        for parent_id in ids:
+            expected[parent_id] += 1
+    submitted: dict[int, int] = dict.fromkeys(expected, 0)
+    on_time: dict[int, int] = dict.fromkeys(expected, 0)
+    subs = Submission.objects.filter(
+        data_set=data_set,
+        period=period.code,
+        area_id__in=list(parents_of),
+        status__in=("submitted", "approved"),
+    ).values_list("area_id", "submitted_at")
+    for area_id, at in subs:
+        for parent_id in parents_of[area_id]:
+            submitted[parent_id] += 1
+            if at and timezone.localtime(at).date() <= due:
+                on_time[parent_id] += 1
+    return [Completeness(p, expected[p.pk], submitted[p.pk], on_time[p.pk]) for p in parents]
 
 
 def value_history(indicator: Indicator, area: Area, period: str) -> QuerySet[DataValueChange]:

@@ -662,6 +662,15 @@ def submission_submit(*, data_set, area: Area, period: str, actor: Any):
 
 @transaction.atomic
 def submission_decide(*, submission, approve: bool, actor: Any, reason: str = ""):
+    from antq.indicators.models import Submission
+
+    # Read again under a lock: two approvers deciding the same report at once must not both
+    # succeed (the second would silently overturn the first's acknowledged decision).
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("data_set", "area")
+        .get(pk=submission.pk)
+    )
     if submission.status != "submitted":
         raise EntryErrors({"": _("Only a submitted report can be approved or returned.")})
     if not approve and not reason.strip():

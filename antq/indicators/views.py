@@ -461,7 +461,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
     if not user_can(request.user, Action.VIEW, area=area, on=period.start(data_set.calendar)):
         raise PermissionDenied
     children = list(area_children(area, period.start(data_set.calendar))) or [area]
-    rows = [selectors.completeness(data_set, child, period) for child in children]
+    rows = selectors.completeness_of(data_set, children, period)
     return render(
         request,
         "indicators/completeness.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,13 @@ from django.views.decorators.csrf import requires_csrf_token
 from antq.accounts.selectors import bodies_on, user_memberships
 from antq.areas import selectors as areas
 from antq.areas.models import Area, Level
-from antq.core.api import api_not_found, api_server_error
+from antq.core.api import (
+    api_not_found,
+    api_server_error,
+    api_storage_full,
+    storage_full_message,
+)
+from antq.core.errors import storage_full
 from antq.core.selectors import notifications_for
 from antq.core.services import notifications_mark_read
 from antq.directives.selectors import documents_visible_to
@@ -89,10 +96,21 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # Called while the error is being handled: a full disk gets its own answer (503: try
+    # again once the administrator has made room), not the generic one.
+    full = storage_full(sys.exc_info()[1])
     if _is_api(request):
-        return api_server_error(request)
+        return api_storage_full(request) if full else api_server_error(request)
     # Rendered without the request: the database (sessions, user) may be what failed.
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    if not full:
+        return HttpResponse(loader.render_to_string("500.html"), status=500)
+    fragment = bool(request.headers.get("HX-Request"))  # a cell saved by the entry form
+    template = "_storage_full.html" if fragment else "503_storage_full.html"
+    response = HttpResponse(
+        loader.render_to_string(template, {"message": storage_full_message()}), status=503
+    )
+    response.headers["Retry-After"] = "300"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -214,3 +214,114 @@ def test_the_history_of_a_value_lists_its_changes(client, form):
     client.post(url, {"v-MEDIA_ITEMS": "9"})
     html = client.get(f"/data/history/MEDIA_ITEMS/06124/{period}/").content.decode()
     assert html.count("<tr>") >= 3 and ">9<" in html
+
+
+def _count_from_registry(codes: list[str]) -> None:
+    """Mark indicators as counted from a registry since 2019 (as `antq derive --link` does),
+    without the registry: the form only reads the counts."""
+    from antq.indicators.models import Indicator
+
+    Indicator.objects.filter(code__in=codes).update(
+        derived_source="test.count", derived_from=dt.date(2019, 1, 1)
+    )
+
+
+def test_the_entry_form_asks_for_its_counted_cells_once_per_period(client, form):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from antq.indicators.periods import parse_period
+    from antq.indicators.services import ValueInput, values_save
+
+    people, url, period = form
+    previous = parse_period(period).shift(-1).code
+    client.force_login(people.official)
+    values_save(
+        [
+            ValueInput("MEDIA_ITEMS", "06124", period, 7),
+            ValueInput("MEDIA_ITEMS", "06124", previous, 5),
+            ValueInput("SM_MODELS_ACTIVE", "06124", previous, 3),
+        ],
+        actor=None,
+        source="derived",
+    )
+    _count_from_registry(["MEDIA_ITEMS", "TIPS_RECEIVED"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    _count_from_registry(
+        ["MEDIA_ITEMS", "TIPS_RECEIVED", "TIPS_VALUABLE", "SM_MODELS_ACTIVE", "MEDIATIONS"]
+    )
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url).content.decode()
+    # More counted cells, not more queries: one question to the engine per period.
+    assert len(five) == len(two)
+    assert 'data-testid="counted-MEDIA_ITEMS">7<' in page
+    assert 'data-testid="counted-SM_MODELS_ACTIVE">—<' in page  # nothing counted this month
+    assert 'name="v-MEDIATIONS"' not in page and 'name="v-MEETINGS_HELD"' in page
+    rows = {
+        code: page.split(f'for="v-{code}"')[1].split("</tr>")[0]
+        for code in ("MEDIA_ITEMS", "SM_MODELS_ACTIVE", "TIPS_RECEIVED")
+    }
+    assert '<td class="num text-muted">5</td>' in rows["MEDIA_ITEMS"]  # the month before
+    assert '<td class="num text-muted">3</td>' in rows["SM_MODELS_ACTIVE"]
+    assert '<td class="num text-muted">—</td>' in rows["TIPS_RECEIVED"]
+
+
+def test_completeness_of_a_province_costs_the_same_queries_as_of_one_commune(client, form):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from antq.areas.selectors import area_by_code
+    from antq.indicators.periods import parse_period
+    from antq.indicators.selectors import completeness_of
+
+    people, url, period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    client.force_login(people.manager)
+    client.get(f"/data/completeness/?ds={DS}&area=06124&period={period}")
+    with CaptureQueriesContext(connection) as one:
+        client.get(f"/data/completeness/?ds={DS}&area=06124&period={period}")
+    with CaptureQueriesContext(connection) as province:
+        html = client.get(f"/data/completeness/?ds={DS}&area=20&period={period}").content.decode()
+    assert len(province) == len(one)
+    assert html.count("<tr>") == 66  # the heading and the 65 communes
+    # Nested areas each count the units under them: the province, a commune of it, another.
+    on = parse_period(period).start()
+    rows = completeness_of(
+        DataSet.objects.get(code=DS),
+        [area_by_code("20", on), area_by_code("06124", on), area_by_code("06172", on)],
+        parse_period(period),
+    )
+    assert [(r.area.code, r.expected, r.submitted) for r in rows] == [
+        ("20", 65, 1),
+        ("06124", 1, 1),
+        ("06172", 1, 0),
+    ]
+
+
+def test_a_report_decided_meanwhile_is_not_decided_again(client, form):
+    """Two approvers open the inbox; the first approves; the second's return, sent from the
+    page loaded before, is refused instead of overturning the approval."""
+    from antq.indicators.services import EntryErrors, submission_decide
+
+    people, url, _period = form
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    stale = Submission.objects.get()
+    submission_decide(submission=Submission.objects.get(), approve=True, actor=people.manager)
+    assert stale.status == "submitted"  # what the second approver's page showed
+    with pytest.raises(EntryErrors):
+        submission_decide(submission=stale, approve=False, actor=people.manager, reason="sai")
+    assert Submission.objects.get().status == "approved"
+    assert AuditEvent.objects.filter(action="indicators.return").count() == 0
+    # Through the page: the same refusal, as a message.
+    client.force_login(people.manager)
+    response = client.post(
+        f"/data/approvals/{stale.pk}/", {"decision": "return", "reason": "sai"}, follow=True
+    )
+    assert "alert-danger" in response.content.decode()
+    assert Submission.objects.get().status == "approved"
