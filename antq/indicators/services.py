@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from antq.areas.models import Area
 from antq.core.services import audit_record
-from antq.core.vnformat import parse_number, plain_number
+from antq.core.vnformat import format_number, parse_number, plain_number
 from antq.indicators import totals
 from antq.indicators.catalogue import STANDARD
 from antq.indicators.models import (
@@ -538,9 +538,16 @@ def entry_save(
     comments: dict[str, str] | None = None,
     actor: Any,
     today: dt.date | None = None,
+    originals: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, int]:
-    """Save cells of one form (one area, one period): all or nothing, errors by cell."""
+    """Save cells of one form (one area, one period): all or nothing, errors by cell.
+
+    `originals` ({code: (value, comment)} as the form showed them when it was opened) makes
+    the save safe when two officials have the same form open: a cell the user did not touch
+    is not written (so it cannot overwrite the other's figure with a stale one), and a cell
+    both changed is refused with the figure the other saved, not silently overwritten."""
     from antq.accounts.selectors import Action, user_can
+    from antq.indicators.models import Submission
     from antq.indicators.selectors import entry_window, rule_violations
 
     comments = comments or {}
@@ -553,8 +560,12 @@ def entry_save(
                 % {"type": data_set.get_period_type_display().lower(), "period": period}
             }
         )
-    sub = _locked(data_set, area, p.code)
-    if sub is not None:
+    # the report's row is held until the save commits, so a submission cannot slip in between
+    # the check below and the write (submission_submit takes the same lock)
+    sub, _new = Submission.objects.select_for_update().get_or_create(
+        data_set=data_set, area=area, period=p.code
+    )
+    if sub.status in ("submitted", "approved"):
         raise EntryErrors(
             {
                 "": _(
@@ -578,6 +589,15 @@ def entry_save(
     }
     errors: dict[str, str] = {}
     items = []
+    stored = {
+        v.indicator.code: v
+        for v in DataValue.objects.filter(
+            area=area, period=p.code, indicator__code__in=allowed
+        ).select_related("indicator")
+    }
+    if originals is not None:
+        values, conflicts = _touched(values, comments, originals, stored)
+        errors.update(conflicts)
     for code, raw in values.items():
         if code not in allowed:
             errors[code] = _("%(code)s is not part of this form.") % {"code": code[:64]}
@@ -601,12 +621,7 @@ def entry_save(
     if errors:
         raise EntryErrors(errors)
     # Cross-indicator rules on the form as it would stand after the save.
-    current = {
-        v.indicator.code: v.value
-        for v in DataValue.objects.filter(
-            area=area, period=p.code, indicator__code__in=allowed
-        ).select_related("indicator")
-    }
+    current = {code: v.value for code, v in stored.items()}
     current.update(
         {
             i.indicator: parse_number(
@@ -620,11 +635,55 @@ def entry_save(
     errors = {code: msg for code, msg in violations.items() if code in touched}
     if errors:
         raise EntryErrors(errors)
-    counts = values_save(items, actor=actor, source=ValueSource.ENTERED, calendar=data_set.calendar)
-    from antq.indicators.models import Submission
+    if not items:
+        return {"created": 0, "updated": 0, "unchanged": 0}
+    return values_save(items, actor=actor, source=ValueSource.ENTERED, calendar=data_set.calendar)
 
-    Submission.objects.get_or_create(data_set=data_set, area=area, period=p.code)
-    return counts
+
+def _figure(x):
+    """A typed text (Vietnamese format) or a stored number as a Decimal; None when empty,
+    the text itself when it does not read as a number."""
+    if x is None or isinstance(x, Decimal):
+        return x
+    text = str(x).strip()
+    if not text:
+        return None
+    try:
+        return parse_number(text)
+    except (ValueError, ArithmeticError):
+        return text
+
+
+def _same_number(a, b) -> bool:
+    """Do `a` and `b` (typed text or stored numbers) mean the same figure?"""
+    return _figure(a) == _figure(b)
+
+
+def _touched(values, comments, originals, stored) -> tuple[dict[str, str], dict[str, str]]:
+    """The cells the user changed since the form was opened ({code: text}), and those another
+    official changed meanwhile too ({code: message})."""
+    touched, conflicts = {}, {}
+    for code, raw in values.items():
+        if code not in originals:
+            touched[code] = raw
+            continue
+        shown_value, shown_comment = originals[code]
+        comment = (comments or {}).get(code, "")
+        now = stored.get(code)
+        now_value, now_comment = (now.value, now.comment) if now else (None, "")
+        changed = not _same_number(raw, shown_value) or comment.strip() != shown_comment.strip()
+        if not changed:
+            continue  # as shown: leave whatever is stored now
+        if _same_number(raw, now_value) and comment.strip() == (now_comment or "").strip():
+            continue  # already saved (an earlier autosave of this same edit)
+        if not _same_number(shown_value, now_value):  # someone saved since it was shown
+            conflicts[code] = _(
+                "Someone else saved %(value)s here while you were typing; check it and enter "
+                "your figure again."
+            ) % {"value": format_number(now_value) if now_value is not None else "—"}
+            continue
+        touched[code] = raw
+    return touched, conflicts
 
 
 @transaction.atomic

@@ -90,7 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry_context(request, data_set, area, period, errors=None, values=None):
+def _entry_context(request, data_set, area, period, errors=None, values=None, shown=None):
     cells = selectors.entry_form(data_set, area, period)
     sub = selectors.submission_of(data_set, area, period)
     window = selectors.entry_window(data_set, period, timezone.localdate())
@@ -103,6 +103,7 @@ def _entry_context(request, data_set, area, period, errors=None, values=None):
         "window": window,
         "errors": errors or {},
         "posted": values or {},
+        "shown": shown or {},  # what the form showed when opened, kept across a refusal
         "locked": bool(sub and sub.status in ("submitted", "approved")),
         "may_approve": user_can(
             request.user, Action.APPROVE, area=area, on=period.start(data_set.calendar)
@@ -126,6 +127,12 @@ def entry(request: HttpRequest, ds: str, area_code: str, period_code: str) -> Ht
         codes = set(data_set.indicators.values_list("code", flat=True))
         values = {c: request.POST[f"v-{c}"] for c in codes if f"v-{c}" in request.POST}
         comments = {c: request.POST.get(f"c-{c}", "") for c in values}
+        # what the form showed when it was opened: only the cells changed since are saved
+        shown = {
+            c: (request.POST[f"o-{c}"], request.POST.get(f"oc-{c}", ""))
+            for c in values
+            if f"o-{c}" in request.POST
+        }
         try:
             services.entry_save(
                 data_set=data_set,
@@ -134,9 +141,10 @@ def entry(request: HttpRequest, ds: str, area_code: str, period_code: str) -> Ht
                 values=values,
                 comments=comments,
                 actor=request.user,
+                originals=shown if shown else None,
             )
         except services.EntryErrors as exc:
-            context = _entry_context(request, data_set, area, period, exc.errors, values)
+            context = _entry_context(request, data_set, area, period, exc.errors, values, shown)
             if request.headers.get("HX-Request"):
                 return render(request, "indicators/_entry_status.html", context, status=422)
             return render(request, "indicators/entry.html", context, status=400)

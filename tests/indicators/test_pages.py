@@ -325,3 +325,53 @@ def test_a_report_decided_meanwhile_is_not_decided_again(client, form):
     )
     assert "alert-danger" in response.content.decode()
     assert Submission.objects.get().status == "approved"
+
+
+def test_two_officials_on_the_same_form_do_not_overwrite_each_other(client, form):
+    """Each save writes only the cells its user changed since the form was opened; a cell
+    both changed is refused with the other's figure, not silently overwritten."""
+    from django.test import Client
+
+    people, url, period = form
+    other = user_create(username="second", password=PASSWORD, full_name="Second")
+    membership_grant(
+        user=other, body=people.na_sam, role=Role.DATA_ENTRY, valid_from=dt.date(2025, 7, 1)
+    )
+    a, b = Client(), Client()
+    a.force_login(people.official)
+    b.force_login(other)
+    a.post(url, {"v-MEDIA_ITEMS": "5"})  # the figure both see when they open the form
+
+    def value(code):
+        row = DataValue.objects.filter(indicator__code=code, period=period).first()
+        return row.value if row else None
+
+    shown = {
+        "o-MEDIA_ITEMS": "5",
+        "oc-MEDIA_ITEMS": "",
+        "o-TIPS_RECEIVED": "",
+        "oc-TIPS_RECEIVED": "",
+    }
+    saved = a.post(
+        url, {**shown, "v-MEDIA_ITEMS": "7", "v-TIPS_RECEIVED": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert saved.status_code == 200 and value("MEDIA_ITEMS") == 7
+    # the answer refreshes what the form counts as shown, so A's next edit is not a conflict
+    assert 'id="o-MEDIA_ITEMS" name="o-MEDIA_ITEMS" value="7" hx-swap-oob="true"' in (
+        saved.content.decode()
+    )
+    # B opened the form at 5 and changes only the tips: the 5 still on B's screen is not written
+    b.post(url, {**shown, "v-MEDIA_ITEMS": "5", "v-TIPS_RECEIVED": "3"}, HTTP_HX_REQUEST="true")
+    assert value("MEDIA_ITEMS") == 7 and value("TIPS_RECEIVED") == 3
+    # B now changes the media figure A changed too: refused, with A's figure, nothing saved
+    clash = b.post(
+        url,
+        {**shown, "v-MEDIA_ITEMS": "9", "v-TIPS_RECEIVED": "4", "o-TIPS_RECEIVED": "3"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert clash.status_code == 422 and "7" in clash.content.decode()
+    assert value("MEDIA_ITEMS") == 7 and value("TIPS_RECEIVED") == 3
+    # A's next edit from the refreshed form goes through
+    again = {**shown, "o-MEDIA_ITEMS": "7", "o-TIPS_RECEIVED": "3"}
+    a.post(url, {**again, "v-MEDIA_ITEMS": "8", "v-TIPS_RECEIVED": "3"}, HTTP_HX_REQUEST="true")
+    assert value("MEDIA_ITEMS") == 8 and value("TIPS_RECEIVED") == 3
