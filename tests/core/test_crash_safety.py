@@ -101,6 +101,18 @@ job = jobs.job_state(ImportJob.objects.get(pk=job.pk))
 print("LATER", job.status, "|".join(job.problems), flush=True)
 """
 
+# Held after the links and successions are rewritten, before the tree is rebuilt.
+HOLD_AREAS = """
+import time
+from antq.areas import services
+def _held(*args, **kwargs):
+    print("REWRITTEN", flush=True)
+    time.sleep(600)
+services.area_tree_rebuild = _held
+from django.core.management import call_command
+call_command("load_areas")
+"""
+
 HOLD_BACKUP = """
 import sys, time
 from pathlib import Path
@@ -290,6 +302,29 @@ def test_a_killed_server_during_an_upload_saves_nothing_reports_it_and_the_uploa
     # and the same file, uploaded again, is imported whole
     assert done == f"DONE done {rows} []"
     assert count_values(inst, UPLOAD_PERIODS) == (rows, rows)
+
+
+def test_a_killed_reload_of_the_areas_changes_nothing(seeded):
+    """`antq load-areas` deletes and rewrites the parent links and successions, then
+    rebuilds the tree, in one transaction: killed halfway, the old rows are all there (a
+    committed rewrite would have given them new ids)."""
+    inst = seeded.instance
+    tables = ("areas_area", "areas_arealink", "areas_succession", "areas_areatreepath")
+
+    def state():
+        return [
+            inst.sql(f"SELECT count(*), sum(id), max(id) FROM {t}")[0]  # noqa: S608
+            for t in (*tables, "areas_areaload", "core_auditevent")
+        ]
+
+    before = state()
+    process = inst.start_python(HOLD_AREAS)
+    wait_for(process, "REWRITTEN")
+    assert_a_writer_is_mid_transaction(inst)
+    kill(process)
+
+    assert state() == before
+    assert_database_sound(inst)
 
 
 def test_a_killed_backup_leaves_nothing_that_looks_like_a_backup(seeded, tmp_path):
