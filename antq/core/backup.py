@@ -35,6 +35,7 @@ import secrets
 import shutil
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -480,9 +481,15 @@ def _write_table(work: Path, table: Table, referenced: set[str]) -> dict[str, An
     files = [i for i, f in enumerate(table.fields) if isinstance(f, models.FileField)]
     relative = f"tables/{table.name}.jsonl.gz"
     out = _HashingFile(work / relative)
+    content = hashlib.sha256()  # of the rows as written, before compression
     count = 0
+
+    def write(lines: list[str]) -> None:
+        data = ("\n".join(lines) + "\n").encode()
+        content.update(data)
+        gz.write(data)
+
     try:
-        # mtime=0: the same rows give the same bytes, whichever database they came from.
         with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as gz:
             lines = []
             for values in _rows(table):
@@ -495,11 +502,11 @@ def _write_table(work: Path, table: Table, referenced: set[str]) -> dict[str, An
                         referenced.add(row[i])
                 lines.append(_LINE(row))
                 if len(lines) >= BATCH:
-                    gz.write(("\n".join(lines) + "\n").encode())
+                    write(lines)
                     count += len(lines)
                     lines = []
             if lines:
-                gz.write(("\n".join(lines) + "\n").encode())
+                write(lines)
                 count += len(lines)
         out.close()
     finally:
@@ -512,6 +519,8 @@ def _write_table(work: Path, table: Table, referenced: set[str]) -> dict[str, An
         "file": relative,
         "bytes": out.size,
         "sha256": out.sha256.hexdigest(),
+        # The same rows give the same content, whichever database they were read from.
+        "content_sha256": content.hexdigest(),
     }
 
 
@@ -769,27 +778,39 @@ def _load_table(source: Path, table: Table, entry: dict[str, Any]) -> int:
     width = len(loaders)
     path = source / f"tables/{table.name}.jsonl.gz"  # the name is ours, not the manifest's
     count = 0
+    content = hashlib.sha256()
     batch: list[list[Any]] = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            try:
-                row = json.loads(line)
-                if not isinstance(row, list) or len(row) != width:
-                    raise ValueError(f"{width} values expected")
-                for i, load in converted:
-                    if row[i] is not None:
-                        row[i] = load(row[i])
-            except (ValueError, TypeError, ArithmeticError) as exc:
-                raise BackupError(
-                    f"{path.name}, dòng {number}: dữ liệu hỏng ({exc}). / "
-                    f"{path.name}, line {number}: bad data ({exc})."
-                ) from None
-            batch.append(row)
-            count += 1
-            if len(batch) >= BATCH:
-                _insert(conn, table, batch)
-                batch = []
+    try:
+        with gzip.open(path, "rb") as fh:
+            for number, line in enumerate(fh, 1):
+                content.update(line)
+                try:
+                    row = json.loads(line)
+                    if not isinstance(row, list) or len(row) != width:
+                        raise ValueError(f"{width} values expected")
+                    for i, load in converted:
+                        if row[i] is not None:
+                            row[i] = load(row[i])
+                except (ValueError, TypeError, ArithmeticError) as exc:
+                    raise BackupError(
+                        f"{path.name}, dòng {number}: dữ liệu hỏng ({exc}). / "
+                        f"{path.name}, line {number}: bad data ({exc})."
+                    ) from None
+                batch.append(row)
+                count += 1
+                if len(batch) >= BATCH:
+                    _insert(conn, table, batch)
+                    batch = []
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BackupError(
+            f"{path.name}: tệp hỏng ({exc}). / {path.name}: damaged file ({exc})."
+        ) from None
     _insert(conn, table, batch)
+    if content.hexdigest() != entry.get("content_sha256"):
+        raise BackupError(
+            f"{path.name}: nội dung không khớp SHA-256 trong {MANIFEST}. / "
+            f"{path.name}: the content does not match its SHA-256 in {MANIFEST}."
+        )
     if count != entry["rows"]:
         raise BackupError(
             f"{path.name}: {count} dòng, sổ ghi {entry['rows']}. / "

@@ -239,8 +239,9 @@ def test_a_backup_moves_to_the_other_database_with_its_key(dataset, tmp_path, ma
         connection.vendor,
         other_vendor(connection.vendor),
     )
-    assert [(t["table"], t["rows"], t["sha256"]) for t in two["tables"]] == [
-        (t["table"], t["rows"], t["sha256"]) for t in one["tables"]
+    fields = ("table", "rows", "content_sha256", "sha256")
+    assert [[t[f] for f in fields] for t in two["tables"]] == [
+        [t[f] for f in fields] for t in one["tables"]
     ]
     assert two["media"] == one["media"] and len(one["media"]) == 2
     for entry in one["media"]:
@@ -292,6 +293,10 @@ DAMAGES = [
     (
         edit_manifest(lambda m: m["tables"][0].update(columns=["id", "nope"])),
         "columns of table",
+    ),
+    (
+        edit_manifest(lambda m: m["tables"][0].update(content_sha256="0" * 64)),
+        "content does not match its SHA-256",
     ),
     (
         edit_manifest(lambda m: m["media"][0].update(path="../../outside.pdf")),
