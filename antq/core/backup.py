@@ -5,7 +5,8 @@ A backup is a directory: `manifest.json`, one gzipped JSON-lines file per table 
 media files under `media/`. Values are written in a form neither database owns (ISO dates,
 decimals as text, bytes as base64), so a backup of SQLite restores into PostgreSQL and back.
 The manifest holds the format version, the antq version, the applied migrations, each table's
-row count and SHA-256 and each media file's SHA-256 and size.
+columns, row count and SHA-256 (of its file, and of its rows before compression: the same
+rows give the same content from either database) and each media file's SHA-256 and size.
 
 Consistency: every table is read in one read-only transaction (PostgreSQL REPEATABLE READ,
 the snapshot pg_dump uses; SQLite a read transaction on the WAL, which writers do not wait
@@ -16,10 +17,11 @@ Left out on purpose: the tips' master key (a stolen backup alone must open no ti
 elsewhere with --with-keys), and logged-in sessions (a restore empties them, so nobody stays
 logged in as whoever had that user id before).
 
-Restore checks everything before it writes anything — manifest, checksums, format version,
-migrations, an empty target — then inserts every table in one transaction (foreign keys
-checked at the end), resets PostgreSQL's sequences, and puts the media files, first copied
-and checked in a directory beside the media directory, in place with a rename.
+Restore checks what it can before it writes anything — manifest, the files' checksums,
+format version, migrations, an empty target — then inserts every table in one transaction
+(each table's content checksum and row count checked as it is read, foreign keys at the
+end), resets PostgreSQL's sequences, and puts the media files, first copied and checked in a
+directory beside the media directory, in place with a rename; any failure rolls it all back.
 """
 
 from __future__ import annotations
@@ -263,6 +265,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _fsync_tree(root: Path) -> None:
+    """Make the names of everything written under root durable (the files are already)."""
+    for dirpath, _dirs, _files in os.walk(root):
+        _fsync_dir(Path(dirpath))
+
+
 def _media_files(root: Path) -> list[str]:
     """Relative paths (with /) of the regular files under root, sorted."""
     if not root.is_dir():
@@ -287,6 +295,8 @@ def _safe_relative(text: Any) -> str | None:
 
 
 def _inside(path: Path, directory: Path) -> bool:
+    """Whether `path` is `directory` or under it, symbolic links followed."""
+    path, directory = Path(os.path.realpath(path)), Path(os.path.realpath(directory))
     return path == directory or directory in path.parents
 
 
@@ -395,11 +405,14 @@ def backup_create(
         manifest = _write_backup(work, say)
         manifest["seconds"] = round(time.monotonic() - started, 1)
         _write_manifest(work, manifest)
-        _fsync_dir(work)
-        if target.exists():
-            target.rmdir()  # empty: checked above
-        os.rename(work, target)
+        _fsync_tree(work)
+        os.rename(work, target)  # replaces an empty directory in one step
         _fsync_dir(target.parent)
+    except DatabaseError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BackupError(
+            f"Không đọc được cơ sở dữ liệu: {exc}. / Cannot read the database: {exc}."
+        ) from exc
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
         raise BackupError(
@@ -438,7 +451,8 @@ def _write_key(keys_dir: Path, key: bytes) -> None:
         keys.key_write_new(keys_dir / KEY_FILE, key)
     except OSError as exc:
         raise BackupError(
-            "Bản sao lưu dữ liệu đã ghi xong, nhưng không ghi được khóa: "
+            "Bản sao lưu dữ liệu đã ghi xong, nhưng không ghi được khóa. / The data backup "
+            "is complete, but the key could not be written. "
             + _disk_message(exc, str(keys_dir / KEY_FILE))
         ) from exc
 
