@@ -118,3 +118,36 @@ def master_key_init() -> Path:
             f"Đã có khóa chủ {path}; không ghi đè (dùng `antq keys rotate`)."
         ) from None
     return path
+
+
+def key_write_new(path: Path, key: bytes) -> None:
+    """Write `key` to a new file (mode 600, its directory 700 if made); FileExistsError if
+    there is one. Used to keep a copy of the master key apart from the data's backups."""
+    _write_new(path, key)
+
+
+def master_key_install(key: bytes, *, dry_run: bool = False) -> Path:
+    """Put a master key kept from a backup where this deployment reads it (a restore). A
+    different key already there is never overwritten (MasterKeyError); the same key is left
+    as it is. With dry_run, only check that it could be done."""
+    configured = os.environ.get("ANTQ_MASTER_KEY", "").strip()
+    if configured:
+        if decode_key(configured, "ANTQ_MASTER_KEY") != key:
+            raise MasterKeyError(
+                "ANTQ_MASTER_KEY khác khóa trong bản sao lưu khóa: đặt ANTQ_MASTER_KEY bằng khóa "
+                "đó. / ANTQ_MASTER_KEY differs from the key kept with the backup: set it to "
+                "that key."
+            )
+        return Path("ANTQ_MASTER_KEY")
+    path = key_file()
+    if path.exists():
+        if decode_key(path.read_text(), str(path)) != key:
+            raise MasterKeyError(
+                f"Đã có một khóa chủ khác ở {path}; không ghi đè (các nguồn tin niêm phong bằng "
+                f"nó sẽ mất). / A different master key is already at {path}; it is never "
+                "overwritten (the tips sealed under it would be lost)."
+            )
+        return path
+    if not dry_run:
+        _write_new(path, key)
+    return path

@@ -796,7 +796,6 @@ def _col(cell: str) -> int:
     return column_index_from_string(re.sub(r"\d+$", "", cell.rsplit("!", 1)[1]))
 
 
-@transaction.atomic
 def import_workbook(
     data: bytes,
     filename: str,
