@@ -118,3 +118,27 @@ def test_probes_reach_a_production_server_by_address_over_plain_http(client, set
     moved = client.get("/", HTTP_HOST="antq.example.gov.vn")
     assert moved.status_code == 301 and moved["Location"] == "https://antq.example.gov.vn/"
     assert client.get("/healthzz", HTTP_HOST="10.0.0.11:8000").status_code == 400
+
+
+def test_redis_url_makes_the_cache_shared_and_quick_to_fail(tmp_path):
+    import subprocess
+    import sys
+
+    code = "from antq import settings as s; import json; print(json.dumps(s.CACHES['default'], default=str))"
+    env = {"ANTQ_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    with_redis = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "REDIS_URL": "redis://:secret@10.0.0.13:6379/2"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cache = json.loads(with_redis.stdout)
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://:secret@10.0.0.13:6379/2"
+    assert cache["OPTIONS"]["socket_connect_timeout"] <= 2
+    assert cache["OPTIONS"]["socket_timeout"] <= 2
+    without = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(without.stdout)["BACKEND"].endswith("FileBasedCache")
