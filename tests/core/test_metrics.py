@@ -131,3 +131,21 @@ def test_a_gauge_that_fails_leaves_the_rest_of_the_scrape(client, monkeypatch):
 def test_gauge_names_are_checked():
     with pytest.raises(ValueError):
         metrics.register_gauge("http_requests", "no prefix", lambda: [])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ANTQ_METRICS_ALLOWED", "10.0.0.0/8,intranet"), ("ANTQ_METRICS_TOKEN", "too-short")],
+)
+def test_a_bad_metrics_setting_stops_the_program(tmp_path, name, value):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "antq", "check"],
+        env={"ANTQ_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", name: value},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert name in done.stderr
