@@ -5,6 +5,7 @@ See docs/admin-guide.md for every variable. Nothing here reads files outside ANT
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -80,9 +81,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id, one log line and the metrics of every request (antq.core.logs, metrics).
+    "antq.core.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "antq.core.middleware.SecurityHeadersMiddleware",
+    # /healthz and /metrics, answered before the host check (probes come by address).
+    "antq.core.middleware.ProbeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "antq.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "antq.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "antq.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -137,8 +143,10 @@ else:
             "NAME": DATA_DIR / "antq.sqlite3",
         }
     }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {
+
+
+def _sqlite_options() -> dict:
+    return {
         # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock-upgrade
         # deadlocks between concurrent writers; the timeout rides out short write bursts. A
         # page cache of ANTQ_SQLITE_CACHE_MB per connection (SQLite's default is 2 MB) keeps
@@ -151,7 +159,35 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = _sqlite_options()
     DATABASES["default"]["TEST"] = {"NAME": env_str("ANTQ_TEST_SQLITE_NAME") or None}
+
+# A read replica of the database for the analytics engine's reads (antq.core.dbrouting):
+# everything else, and every read inside a transaction, stays on "default".
+_replica_url = env_str("DATABASE_REPLICA_URL").strip()
+if _replica_url:
+    _replica = parse_database_url(_replica_url)
+    if _replica.engine != DATABASES["default"]["ENGINE"]:
+        raise ConfigError("DATABASE_REPLICA_URL must use the same database engine as DATABASE_URL")
+    DATABASES["replica"] = {
+        "ENGINE": _replica.engine,
+        "NAME": _replica.name,
+        "USER": _replica.user,
+        "PASSWORD": _replica.password,
+        "HOST": _replica.host,
+        "PORT": _replica.port,
+        "OPTIONS": _sqlite_options()
+        if _replica.engine.endswith("sqlite3")
+        else dict(_replica.options),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        # Tests run against one database: the replica alias reads the test database.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["antq.core.dbrouting.ReplicaRouter"]  # "default" for all without a replica
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -205,6 +241,8 @@ if _redis_url:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": "antq",
+            # A Redis that does not answer fails a request in seconds instead of hanging it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -217,7 +255,12 @@ else:
         }
     }
 
+# Sessions end ANTQ_SESSION_SECONDS after login whatever happens, after
+# ANTQ_SESSION_IDLE_SECONDS without a request (0: no idle limit), and when the browser is
+# closed: commune offices share computers (antq.core.middleware.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = env_int("ANTQ_SESSION_SECONDS", 8 * 3600, minimum=300)
+ANTQ_SESSION_IDLE_SECONDS = env_int("ANTQ_SESSION_IDLE_SECONDS", 3600, minimum=0)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A second factor (TOTP app) for officials: optional for all, required for administrators,
 # superusers and tip handlers, when switched on (antq.accounts.services.second_factor_*).
 ANTQ_TOTP = env_bool("ANTQ_TOTP", False)
@@ -235,8 +278,15 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("ANTQ_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("ANTQ_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # A name inside a closed network cannot be on the browsers' preload list; asking
+        # for it is the operator's choice (ANTQ_HSTS_PRELOAD), not a missing setting.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("ANTQ_SSL_REDIRECT", True)
+# Load balancers and Prometheus reach each server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -274,27 +324,58 @@ SPECTACULAR_SETTINGS = {
 # Requests to these paths leave no line in any log (antq.core.logs): the tip line.
 ANTQ_UNLOGGED_PATHS = ("/tips/", "/api/v1/tips/")
 
+# One line per record on standard error: a JSON object (ANTQ_LOG_FORMAT=json, the default in
+# production) or text. Each line of a request carries its id; no line carries an address.
+ANTQ_LOG_FORMAT = env_choice("ANTQ_LOG_FORMAT", "json" if PRODUCTION else "text", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "antq.core.logs.JsonFormatter"},
+        "text": {"()": "antq.core.logs.TextFormatter"},
     },
     # Nothing about a request to the tip line is logged (docs/security.md).
     "filters": {"no_tips": {"()": "antq.core.logs.NoTipRequests"}},
     "handlers": {
         "stderr": {
             "class": "logging.StreamHandler",
-            "formatter": "line",
+            "formatter": ANTQ_LOG_FORMAT,
             "filters": ["no_tips"],
         }
     },
     "root": {"handlers": ["stderr"], "level": env_str("ANTQ_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # antq.core.middleware writes the one line per request (with its id and duration).
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# Health and metrics (docs/operations.md): /healthz fails when the data directory's disk has
+# less than ANTQ_HEALTH_MIN_FREE_MB free; /metrics answers the loopback, the networks in
+# ANTQ_METRICS_ALLOWED, or a request bearing ANTQ_METRICS_TOKEN.
+ANTQ_HEALTH_MIN_FREE_MB = env_int("ANTQ_HEALTH_MIN_FREE_MB", 1024, minimum=0)
+ANTQ_METRICS_ALLOWED = env_list("ANTQ_METRICS_ALLOWED", [])
+for _network in ANTQ_METRICS_ALLOWED:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ConfigError(
+            f"ANTQ_METRICS_ALLOWED: {_network!r} is not an IP address or network"
+        ) from None
+ANTQ_METRICS_TOKEN = env_str("ANTQ_METRICS_TOKEN").strip()
+if ANTQ_METRICS_TOKEN and len(ANTQ_METRICS_TOKEN) < 32:
+    raise ConfigError("ANTQ_METRICS_TOKEN must be at least 32 characters long")
 
 EMAIL_BACKEND = env_str("ANTQ_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("ANTQ_FROM_EMAIL", "antq@localhost")
+# The SMTP relay, for ANTQ_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("ANTQ_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ANTQ_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("ANTQ_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("ANTQ_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("ANTQ_EMAIL_STARTTLS", False)
+EMAIL_TIMEOUT = 20
 
 # Uploaded documents (PDF, DOCX): the size limit, checked by content as well as size.
 ANTQ_MAX_UPLOAD_MB = env_int("ANTQ_MAX_UPLOAD_MB", 20, minimum=1, maximum=500)

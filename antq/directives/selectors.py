@@ -323,6 +323,12 @@ def due_soon_and_overdue(
     return soon, late
 
 
+def reminders_due(today: dt.date, days: int = 7) -> list[tuple[tuple[str], int]]:
+    """For /metrics: the tasks `antq remind` chases today, due soon and overdue."""
+    soon, late = due_soon_and_overdue(today=today, days=days)
+    return [(("due_soon",), len(soon)), (("overdue",), len(late))]
+
+
 def body_members_to_notify(body_ids: list[int]) -> dict[int, list[User]]:
     today = timezone.localdate()
     rows = (

@@ -13,6 +13,16 @@ class IndicatorsConfig(AppConfig):
         tree_changing.connect(_units_leave_the_totals, dispatch_uid="indicators-totals-out")
         tree_rebuilt.connect(_totals_follow_the_tree, dispatch_uid="indicators-totals-in")
 
+        from antq.core.metrics import register_gauge
+        from antq.indicators.jobs import jobs_by_status
+
+        register_gauge(
+            "antq_import_jobs",
+            "Imports of filled templates kept (30 days), by status.",
+            jobs_by_status,
+            labels=("status",),
+        )
+
 
 def _units_leave_the_totals(units=None, **_kwargs) -> None:
     """Some areas are about to get new ancestors: take their values out of the totals of the

@@ -35,6 +35,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from antq.areas.models import Area, AreaTreePath, Succession
+from antq.core.dbrouting import analytics_reads
 from antq.indicators.models import DataTotal, DataValue, Indicator, PeriodType, TimeAggregation
 from antq.indicators.periods import PERIOD_TYPES, Period, PeriodError, parse_period, pieces_between
 from antq.indicators.totals import chain
@@ -246,11 +247,12 @@ def analytics(
         )
     labels = _labels(start, end, by_time)
     pieces = _Pieces(labels, by_time, pieces_between(start, end))
-    if mode == "historic" and scope_area_ids is None:
-        answer = _from_totals(indicators, area, pieces, by_area, by_time)
-        if answer is not None:
-            return answer
-    return _from_values(indicators, area, pieces, on, by_area, by_time, mode, scope_area_ids)
+    with analytics_reads():  # from the read replica when there is one (antq.core.dbrouting)
+        if mode == "historic" and scope_area_ids is None:
+            answer = _from_totals(indicators, area, pieces, by_area, by_time)
+            if answer is not None:
+                return answer
+        return _from_values(indicators, area, pieces, on, by_area, by_time, mode, scope_area_ids)
 
 
 def _from_totals(

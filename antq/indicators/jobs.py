@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,6 +56,19 @@ def job_state(job: ImportJob) -> ImportJob:
         )
         job.refresh_from_db()
     return job
+
+
+def jobs_by_status() -> list[tuple[tuple[str], int]]:
+    """For /metrics: imports kept (30 days) by status, running ones that stopped being
+    updated counted as interrupted."""
+    counts = dict.fromkeys(["running", "interrupted", "done", "failed"], 0)
+    for row in ImportJob.objects.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["interrupted"] = ImportJob.objects.filter(
+        status=ImportStatus.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER
+    ).count()
+    counts["running"] -= counts["interrupted"]
+    return [((status,), n) for status, n in counts.items()]
 
 
 def _run_in_thread(job_id, data: bytes, language: str) -> None:
@@ -108,4 +122,4 @@ def _finish(job_id, status: str, **fields: Any) -> None:
     )
 
 
-__all__ = ["import_start", "job_state"]
+__all__ = ["import_start", "job_state", "jobs_by_status"]

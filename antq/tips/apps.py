@@ -11,3 +11,13 @@ class TipsConfig(AppConfig):
         from antq.tips import counts
 
         counts.register_all()
+        # One total for the operators' monitoring; nothing per body or area (docs/security.md).
+        from antq.core.metrics import register_gauge
+        from antq.tips.selectors import tips_awaiting_assessment
+
+        register_gauge(
+            "antq_tips_awaiting_assessment",
+            "Tips not assessed yet, received before the current hour (one total).",
+            lambda: [((), tips_awaiting_assessment())],
+            ttl=300,
+        )

@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from antq.core.clients import client_address
+
 CHALLENGE_SALT = "antq.tips.pow"
 CHALLENGE_SECONDS = 30 * 60
 HOUR = 3600
@@ -45,19 +47,6 @@ def limits() -> Limits:
 
 def _hour() -> str:
     return timezone.now().strftime("%Y%m%d%H")
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the last of `ANTQ_TRUSTED_PROXIES` reverse proxies saw it
-    (X-Forwarded-For, each proxy appending the address it received from); without proxies,
-    the connection's. Behind a proxy, REMOTE_ADDR is the proxy's for everyone."""
-    hops = settings.ANTQ_TRUSTED_PROXIES
-    if hops:
-        chain = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        chain = [p for p in chain if p]
-        if len(chain) >= hops:
-            return chain[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def client_key(request: HttpRequest) -> str:

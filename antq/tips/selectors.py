@@ -5,10 +5,11 @@ tip; a body above does not see its subordinates' tips."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from antq.accounts.models import Body, Role, User
 from antq.accounts.selectors import body_memberships, user_memberships
-from antq.tips.models import Case, Kind, State, Tip
+from antq.tips.models import Case, Kind, State, Tip, Triage
 
 
 def handler_bodies(user: User) -> list[Body]:
@@ -55,3 +56,13 @@ def cases_for(user: User) -> QuerySet[Case]:
     return Case.objects.filter(body__in=[b.pk for b in handler_bodies(user)]).select_related(
         "area", "body"
     )
+
+
+def tips_awaiting_assessment() -> int:
+    """For /metrics, one number for the whole deployment: tips not assessed yet, counting
+    only those received before this hour began — a tip is dated to the hour, and the figure
+    must not tell the minute one came in (the indicators wait for the hourly round too)."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    return Tip.objects.filter(
+        triage=Triage.PENDING, erased_at__isnull=True, received_at__lt=hour
+    ).count()

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from antq.core.metrics import MULTIPROC_ENV
+
+log = logging.getLogger("antq.serve")
+
+
+def metrics_dir() -> tuple[Path, bool]:
+    """Where the workers write their counts for /metrics (prometheus_client's multiprocess
+    mode): PROMETHEUS_MULTIPROC_DIR, emptied of an earlier run's files, or a new temporary
+    directory removed at exit. Returns it and whether it is ours to remove."""
+    given = os.environ.get(MULTIPROC_ENV, "").strip()
+    if given:
+        path = Path(given)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for old in path.glob("*.db"):  # counts of a server that is no longer running
+            old.unlink()
+        return path, False
+    path = Path(tempfile.mkdtemp(prefix="antq-metrics-"))
+    os.environ[MULTIPROC_ENV] = str(path)
+    return path, True
+
 
 def serve(*, host: str, port: int, workers: int, threads: int, stdout) -> None:
+    if "prometheus_client" in sys.modules and not os.environ.get(MULTIPROC_ENV):
+        raise CommandError("prometheus_client was loaded before its directory was set")
+    counts_dir, ours = metrics_dir()  # before the application (and prometheus_client) loads
+
     from gunicorn.app.base import BaseApplication
 
     from antq.core.logs import gunicorn_logger
@@ -19,6 +48,11 @@ def serve(*, host: str, port: int, workers: int, threads: int, stdout) -> None:
     if not manifest.exists():
         call_command("collectstatic", interactive=False, verbosity=0)
 
+    def child_exit(server, worker):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}" if ":" not in host else f"[{host}]:{port}")
@@ -27,17 +61,32 @@ def serve(*, host: str, port: int, workers: int, threads: int, stdout) -> None:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("timeout", 120)
             self.cfg.set("graceful_timeout", 20)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("access_log_format", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms')
-            # No access line for the tip line (antq.core.logs); no address in any line.
+            # antq writes one line per request itself (antq.core.middleware: with its id,
+            # route, user, never an address); gunicorn's own lines take antq's format.
+            self.cfg.set("accesslog", None)
             self.cfg.set("logger_class", gunicorn_logger())
+            self.cfg.set("child_exit", child_exit)
             self.cfg.set("proc_name", "antq")
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn ≥ 25 would open a control socket in $HOME (read-only under systemd).
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return application
 
-    stdout.write(f"antq đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
-    Server().run()
+    message = f"antq đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)"
+    if settings.ANTQ_LOG_FORMAT == "json":
+        log.info(message)
+    else:
+        stdout.write(message)
+    master = os.getpid()
+    try:
+        Server().run()
+    finally:
+        # A worker leaves through here too (gunicorn forks inside run()): only the master,
+        # once every worker has stopped, removes the directory.
+        if ours and os.getpid() == master:
+            shutil.rmtree(counts_dir, ignore_errors=True)
 
 
 class Command(BaseCommand):
@@ -53,6 +102,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 0 < options["port"] < 65536:
             raise CommandError("--port must be between 1 and 65535")
+        if options["workers"] < 1 or options["threads"] < 1:
+            raise CommandError("--workers and --threads must be at least 1")
         serve(
             host=options["host"],
             port=options["port"],
