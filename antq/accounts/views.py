@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from antq.accounts.services import (
     second_factor_required,
 )
 from antq.accounts.totp import provisioning_uri, secret_text
+from antq.core.keys import MasterKeyError
 
 PENDING = "antq_second_factor_pending"  # {user, at}: the password was right, the code is due
 PENDING_SECONDS = 300
@@ -145,10 +146,17 @@ def second_factor_setup_view(request: HttpRequest) -> HttpResponse:
     """Set up the app: scan the QR code (or type the key), then confirm with a first code."""
     import segno
 
+    if not settings.ANTQ_TOTP:
+        raise Http404(_("The second factor is not switched on."))
     user = request.user
     if second_factor_of(user) is not None:
         return redirect("accounts:profile")
-    secret = second_factor_pending(user) or second_factor_begin(user=user)
+    try:
+        secret = second_factor_pending(user) or second_factor_begin(user=user)
+    except MasterKeyError:  # the operator switched it on without a master key
+        return render(
+            request, "accounts/second_factor_setup.html", {"unavailable": True}, status=503
+        )
     form = CodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

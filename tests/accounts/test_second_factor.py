@@ -159,3 +159,20 @@ def test_rotating_the_master_key_reseals_the_secrets(people, switched_on, monkey
     monkeypatch.setenv("ANTQ_MASTER_KEY", base64.urlsafe_b64encode(new).decode().rstrip("="))
     SecondFactor.objects.filter(user=user).update(last_step=-1)
     second_factor_check(user=user, code=_now_code(user))  # still the same app
+
+
+def test_the_setup_page_is_absent_when_off_and_says_so_without_a_master_key(
+    people, settings, monkeypatch, tmp_path
+):
+    c = Client()
+    c.force_login(people.official)
+    settings.ANTQ_TOTP = False
+    assert c.get("/accounts/second-factor/setup/").status_code == 404
+    settings.ANTQ_TOTP = True
+    monkeypatch.delenv("ANTQ_MASTER_KEY")
+    monkeypatch.setenv("ANTQ_MASTER_KEY_FILE", str(tmp_path / "absent" / "master.key"))
+    page = c.get("/accounts/second-factor/setup/")
+    assert page.status_code == 503 and 'data-testid="second-factor-unavailable"' in (
+        page.content.decode()
+    )
+    assert not SecondFactor.objects.exists()
