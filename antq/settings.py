@@ -196,6 +196,7 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
 PASSWORD_HASHERS = [
+    "antq.accounts.hashers.OfficialArgon2Hasher",  # why these parameters: that module
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]

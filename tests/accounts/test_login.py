@@ -167,3 +167,27 @@ def test_a_bad_password_change_is_refused(client, people, old, new1, new2):
     assert "is-invalid" in response.content.decode()
     people.official.refresh_from_db()
     assert people.official.check_password(PASSWORD)
+
+
+def test_passwords_are_stored_with_the_production_argon2id_parameters(client, people, settings):
+    """Production parameters (antq.accounts.hashers): a password hashed with Django's own
+    Argon2 defaults still logs in, and is re-hashed with antq's at that login."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
+    from antq import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = people.official
+    user.password = make_password(PASSWORD, hasher=Argon2PasswordHasher())
+    user.save(update_fields=["password"])
+    assert "$m=102400,t=2,p=8$" in user.password
+
+    assert login(client, "official", "not-the-password").status_code == 400
+    user.refresh_from_db()
+    assert "$m=102400,t=2,p=8$" in user.password  # a failed login rewrites nothing
+
+    assert login(client, "official", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$") and "$m=19456,t=2,p=1$" in user.password
+    client.post("/accounts/logout/")
+    assert login(client, "official", PASSWORD).status_code == 302
