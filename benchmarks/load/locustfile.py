@@ -325,11 +325,14 @@ class ApiEntry(EntryBase):
 
 
 class Approver(Official):
-    """The commune's approver: looks at the inbox, reads a submitted report and approves it,
-    or returns it with a reason (about one in four)."""
+    """An approver of the provincial police (PV05), the level above the communes, following
+    one commune: looks at the province's inbox (every commune's submitted reports), reads
+    the report of the commune it follows and approves it, or returns it with a reason (about
+    one in four); now and then it decides a colleague's commune instead (racing them)."""
 
     roster = Roster([p for p in people_of("duyet") if p["commune"] in ACTIVE])
     return_share = 0.25
+    help_share = 0.1  # a report of another commune, when its own has none waiting
 
     @task
     def work(self) -> None:
@@ -340,6 +343,11 @@ class Approver(Official):
         inbox = self.get("/data/approvals/", self.inbox_name)
         items = list(zip(DECIDE.findall(inbox.text), ENTRY_LINK.findall(inbox.text), strict=False))
         if not items:
+            return
+        own = [item for item in items if f"/{self.person['commune']}/" in item[1]]
+        if own:
+            items = own
+        elif random.random() > self.help_share:
             return
         (action, pk), link = random.choice(items)
         self.get(link, "GET /data/entry/… (form)")
@@ -397,6 +405,7 @@ class Manager(Approver):
 
     roster = Roster(people_of("tinh"))
     return_share = 0.1
+    help_share = 1.0  # any commune's report
 
     @task
     def work(self) -> None:

@@ -3,9 +3,10 @@
 Run by benchmarks/load/run.py in a child process whose environment points at the load
 database (DATABASE_URL, ANTQ_DATA_DIR). Through antq's own services it gives every commune
 of Lạng Sơn a police body (the demo's where it has one), and makes, for each commune, a
-data-entry official who enters the monthly report, a colleague (data entry) who reads, and
-an approver; and a few managers of the provincial police (PV05), who read the province's
-dashboards and approve too. Every account gets the same random password, generated here at
+data-entry official who enters the monthly report and a colleague (data entry) who reads;
+at the provincial police's PV05, the level above that approves (DESIGN.md: a commune never
+approves its own report), an approver following each commune; and a few managers of PV05,
+who read the province's dashboards and approve too. Every account gets the same random password, generated here at
 run time and written, with the API tokens, to a file readable only by its owner.
 
     python benchmarks/load/people.py OUT.json
@@ -19,7 +20,7 @@ import secrets
 import sys
 from pathlib import Path
 
-COMMUNE_ROLES = ("nhap", "xem", "duyet")  # enters, reads, approves
+COMMUNE_ROLES = ("nhap", "xem", "duyet")  # enters, reads (the commune's); approves (PV05's)
 MANAGERS = 5
 
 
@@ -82,14 +83,23 @@ def main(out: Path) -> None:
                 )
             for job in COMMUNE_ROLES:
                 username = f"t{commune.code}-{job}"
+                approver = job == "duyet"
                 user = user_create(
                     username=username,
                     password=None,
                     full_name=f"Cán bộ thử tải {n:02d}-{job}",
-                    title=f"Cán bộ {body.name} (thử tải)",
+                    title=(
+                        f"Phòng PV05, Công an tỉnh Lạng Sơn, theo dõi {commune.name} (thử tải)"
+                        if approver
+                        else f"Cán bộ {body.name} (thử tải)"
+                    ),
                 )
-                role = Role.APPROVER if job == "duyet" else Role.DATA_ENTRY
-                membership_grant(user=user, body=body, role=role, valid_from=since)
+                membership_grant(
+                    user=user,
+                    body=pv05 if approver else body,
+                    role=Role.APPROVER if approver else Role.DATA_ENTRY,
+                    valid_from=since,
+                )
                 person = {"username": username, "job": job, "commune": commune.code}
                 if job == "nhap":
                     person["token"] = token_create(user=user, name="load test").key
@@ -122,8 +132,8 @@ def main(out: Path) -> None:
             indent=1,
         )
     print(
-        f"{len(people)} officials: {len(communes)} communes × {len(COMMUNE_ROLES)} "
-        f"+ {MANAGERS} provincial managers; period {period.code}; typed cells {', '.join(typed)}"
+        f"{len(people)} officials: {len(communes)} communes × {len(COMMUNE_ROLES)} (the "
+        f"approvers at PV05) + {MANAGERS} provincial managers; period {period.code}; typed cells {', '.join(typed)}"
     )
 
 

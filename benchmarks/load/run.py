@@ -59,8 +59,9 @@ def log(message: str) -> None:
 
 def mix(users: int, citizens: int) -> tuple[dict[str, int], int]:
     """Users of each locust class for `users` officials, and how many communes report.
-    For 200: 65 communes, each with its entry official (every third by the API), its
-    approver and a colleague who reads; and 5 provincial managers."""
+    For 200: 65 communes, each with its entry official (every third by the API), a colleague
+    who reads and an approver at the provincial police (the level above) following it; and
+    5 provincial managers."""
     managers = max(1, round(users * MANAGERS / 200))
     communes = min(COMMUNES, (users - managers) // 3)
     if communes < 1:
