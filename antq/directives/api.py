@@ -124,6 +124,7 @@ def _validation(exc: DjangoValidationError) -> APIError:
 @extend_schema(tags=["documents"])
 class DocumentListView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination  # so that the schema shows the page envelope
 
     @extend_schema(
         summary="Documents the caller may see",
@@ -136,7 +137,7 @@ class DocumentListView(APIView):
             qs = qs.filter(symbol=normalise_symbol(symbol) or symbol)
         if kind := request.query_params.get("kind"):
             qs = qs.filter(kind=kind)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DocumentSerializer(page, many=True).data)
 
