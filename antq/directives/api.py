@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antq.accounts.models import Body
-from antq.core.api import APIError
+from antq.core.api import APIError, error_responses
 from antq.directives import selectors, services
 from antq.directives.models import (
     Document,
@@ -142,7 +142,9 @@ class DocumentListView(APIView):
         return paginator.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     @extend_schema(
-        summary="Register a document", request=DocumentInput, responses={201: DocumentSerializer}
+        summary="Register a document",
+        request=DocumentInput,
+        responses={201: DocumentSerializer, **error_responses(409)},
     )
     def post(self, request: Request) -> Response:
         data = DocumentInput(data=request.data)
