@@ -88,8 +88,11 @@ MIDDLEWARE = [
     "antq.core.middleware.SecurityHeadersMiddleware",
     # /healthz and /metrics, answered before the host check (probes come by address).
     "antq.core.middleware.ProbeMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "antq.core.middleware.LanguageMiddleware",
+    # A path or query with a NUL character is a 400, in the language just chosen; a cookie
+    # with one is ignored, before the session looks its cookie up (PostgreSQL refuses NUL).
+    "antq.core.middleware.NulCharacterMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -296,8 +299,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["antq.core.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "antq.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "antq.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -46,6 +47,38 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     if details is not None:
         body["details"] = details
     return {"error": body}
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, e.g. `invalid`, `not_found`.")
+    message = serializers.CharField(help_text="In Vietnamese, or English with Accept-Language.")
+    details = serializers.JSONField(required=False, help_text="Per field, when there are any.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The schema of every error answer (documentation only)."""
+
+    error = ErrorBodySerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input: `invalid` with `details` per field, or another code.",
+    401: "No credentials, or a token that is unknown or revoked.",
+    403: "Outside the caller's rights.",
+    404: "No such record, or none the caller may see.",
+    409: "It conflicts with a record that exists.",
+    415: "The body is not JSON (send Content-Type: application/json).",
+    429: "Too many requests from this client; try again later.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Error answers for `@extend_schema(responses=...)`, beside those antq.core.schema
+    documents on every operation."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+        for code in codes
+    }
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

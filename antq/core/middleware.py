@@ -1,5 +1,5 @@
 """Every request's id, log line and metrics; the probes; security headers; session
-timeouts; and the Vietnamese-first language choice."""
+timeouts; the Vietnamese-first language choice; and no NUL character past the door."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -19,8 +20,10 @@ from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 from antq.core import metrics
+from antq.core.api import json_error
 from antq.core.health import healthz_view
 from antq.core.logs import RequestContext, current_request, unlogged
+from antq.core.parsers import NUL, has_nul, nul_message
 
 request_log = logging.getLogger("antq.request")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -212,3 +215,26 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response
+
+
+class NulCharacterMiddleware:
+    """NUL (\\0) is part of no text antq keeps, and PostgreSQL refuses it in any string: a
+    path or query string with one is a 400 (the API's error shape under /api/, else the 400
+    page), a cookie with one is ignored as if it had not been sent. JSON bodies are checked
+    by the API's parser (antq.core.parsers), forms by Django's form fields."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_nul(request.COOKIES):
+            request.COOKIES = {
+                name: value
+                for name, value in request.COOKIES.items()
+                if not has_nul(name) and not has_nul(value)
+            }
+        if NUL in request.path or has_nul(dict(request.GET.lists())):
+            if request.path.startswith("/api/"):
+                return json_error(request, 400, "bad_request", nul_message())
+            raise BadRequest(nul_message())
+        return self.get_response(request)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from antq.accounts.models import Body
-from antq.core.api import APIError
+from antq.core.api import APIError, error_responses
 from antq.directives import selectors, services
 from antq.directives.models import (
     Document,
@@ -124,6 +124,7 @@ def _validation(exc: DjangoValidationError) -> APIError:
 @extend_schema(tags=["documents"])
 class DocumentListView(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination  # so that the schema shows the page envelope
 
     @extend_schema(
         summary="Documents the caller may see",
@@ -136,12 +137,14 @@ class DocumentListView(APIView):
             qs = qs.filter(symbol=normalise_symbol(symbol) or symbol)
         if kind := request.query_params.get("kind"):
             qs = qs.filter(kind=kind)
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     @extend_schema(
-        summary="Register a document", request=DocumentInput, responses={201: DocumentSerializer}
+        summary="Register a document",
+        request=DocumentInput,
+        responses={201: DocumentSerializer, **error_responses(409)},
     )
     def post(self, request: Request) -> Response:
         data = DocumentInput(data=request.data)

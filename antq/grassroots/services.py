@@ -45,6 +45,8 @@ MODEL_SOURCES = (
 )
 TEAM_SOURCES = ("grassroots.teams", "grassroots.team_members")
 EVENT_SOURCES = ("grassroots.launches", "grassroots.ngay_hoi_participants", "grassroots.meetings")
+# The largest count the database keeps (a PositiveIntegerField, on every backend).
+MAX_COUNT = 2_147_483_647
 
 
 def media_sources() -> tuple[str, ...]:
@@ -190,6 +192,8 @@ def model_save(
     members = data.get("members") or 0
     if not isinstance(members, int) or members < 0:
         errors["members"] = _("The number of members is a whole number, 0 or more.")
+    elif members > MAX_COUNT:
+        errors["members"] = _("The number of members is too large.")
     source = data.get("replicated_from")
     if source is not None:
         if model is not None and source.pk == model.pk:
@@ -703,6 +707,8 @@ def event_save(
     participants = data.get("participants") or 0
     if not isinstance(participants, int) or participants < 0:
         errors["participants"] = _("The number of participants is a whole number, 0 or more.")
+    elif participants > MAX_COUNT:
+        errors["participants"] = _("The number of participants is too large.")
     area = data.get("area")
     _check_area(area, errors, levels=(Level.PROVINCE, Level.DISTRICT, Level.COMMUNE, Level.VILLAGE))
     if isinstance(area, Area) and isinstance(day, dt.date) and not area.is_valid_on(day):

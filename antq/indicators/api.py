@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from antq.accounts.selectors import Action, user_can
 from antq.areas.api import area_on_or_404, parse_on
 from antq.areas.models import Area
-from antq.core.api import APIError, json_number
+from antq.core.api import APIError, error_responses, json_number
 from antq.indicators import engine, selectors, services
 from antq.indicators.models import Indicator, TimeAggregation, Unit, ValueType
 from antq.indicators.periods import PERIOD_TYPES, PeriodError, parse_period
@@ -140,7 +140,7 @@ def _area_in_scope(request: Request, on) -> Area:
         OpenApiParameter("by", str, description="Comma list of: area, year, half, quarter, month."),
         OpenApiParameter("mode", str, enum=["historic", "current"]),
     ],
-    responses=AnalyticsSerializer,
+    responses={200: AnalyticsSerializer, **error_responses(404)},
 )
 class AnalyticsView(APIView):
     def get(self, request: Request) -> Response:
@@ -237,7 +237,7 @@ class RecordsSerializer(serializers.Serializer):
         OpenApiParameter("end", str, required=True),
         OpenApiParameter("mode", str, enum=["historic", "current"]),
     ],
-    responses=RecordsSerializer,
+    responses={200: RecordsSerializer, **error_responses(404)},
 )
 class RecordsView(APIView):
     def get(self, request: Request) -> Response:

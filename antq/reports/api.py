@@ -255,6 +255,13 @@ class ResultsReportView(APIView):
     renderer_classes = [JSONRenderer, *FILE_RENDERERS]
     content_negotiation_class = _FormatNegotiation
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # Who asks comes before what is asked: without credentials an unknown `format` is a
+        # 401, not a 400 (DRF negotiates the format before it authenticates).
+        self.perform_authentication(request)
+        self.check_permissions(request)
+        super().initial(request, *args, **kwargs)
+
     def get(self, request: Request):
         q = request.query_params
         try:

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from antq.areas.models import Level
 from antq.areas.selectors import areas_on
-from antq.core.api import APIError
+from antq.core.api import APIError, error_responses
 from antq.core.errors import RecordErrors
 from antq.tips import intake, services
 from antq.tips.models import Channel, Topic
@@ -142,7 +142,10 @@ class SubmitView(PublicView):
             "the submission meets a stricter hourly limit."
         ),
         request=TipInSerializer,
-        responses={201: inline_serializer("TipReceipt", {"receipt": serializers.CharField()})},
+        responses={
+            201: inline_serializer("TipReceipt", {"receipt": serializers.CharField()}),
+            **error_responses(429),
+        },
     )
     def post(self, request: Request) -> Response:
         data = _valid(TipInSerializer, request)
@@ -173,7 +176,7 @@ class LookupView(PublicView):
     @extend_schema(
         summary="The status of a tip and the messages exchanged, by its receipt",
         request=ReceiptSerializer,
-        responses={200: STATUS_OUT},
+        responses={200: STATUS_OUT, **error_responses(404, 429)},
     )
     def post(self, request: Request) -> Response:
         tip = _lookup(request, _valid(ReceiptSerializer, request)["receipt"])
@@ -186,7 +189,7 @@ class MessageView(PublicView):
     @extend_schema(
         summary="Write to the unit handling a tip, by its receipt",
         request=MessageInSerializer,
-        responses={201: STATUS_OUT},
+        responses={201: STATUS_OUT, **error_responses(404, 429)},
     )
     def post(self, request: Request) -> Response:
         data = _valid(MessageInSerializer, request)

@@ -45,6 +45,17 @@ def test_documents_are_listed_within_scope(client, chain):
     assert symbols == {"44-KL/TW", "100-KH/TU"}
 
 
+def test_the_schema_shows_the_documents_list_paginated_as_it_is_answered(client, chain):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/documents/"]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/PaginatedDocumentList"}
+    assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"]}
+    page = api(client, chain.district_official, "get", "/api/v1/documents/?page_size=1")
+    assert set(page.json()) == {"count", "next", "previous", "results"}
+    assert page.json()["count"] == 2 and len(page.json()["results"]) == 1
+
+
 def test_a_document_comes_with_its_lineage(client, chain):
     data = api(client, chain.manager, "get", f"/api/v1/documents/{chain.plan.pk}/").json()
     assert data["symbol"] == "100-KH/TU" and data["issuer"] == "t-tu"

@@ -256,6 +256,19 @@ def test_a_future_founding_date_is_refused_by_the_service(client, reg):
     assert not SelfManagementModel.objects.exists()
 
 
+def test_a_count_too_large_for_the_database_is_a_400_not_a_500(client, reg):
+    response = api(client, reg.official, "post", MODELS, model_payload(members=10**30))
+    assert_invalid(response, "members")
+    pk = create_model(client, reg.official)["id"]
+    response = api(client, reg.official, "patch", f"{MODELS}{pk}/", {"members": 2**31})
+    assert_invalid(response, "members")
+    event = {"kind": "meeting", "title": "Họp", "held_on": "2025-08-19", "area": "06124"}
+    response = api(client, reg.official, "post", EVENTS, {**event, "participants": 2**31})
+    assert_invalid(response, "participants")
+    assert SelfManagementModel.objects.get().members == 12
+    assert not MovementEvent.objects.exists()
+
+
 def test_an_outsider_gets_404_on_a_model_and_403_creating_in_another_commune(client, reg):
     pk = create_model(client, reg.official)["id"]
     assert api(client, reg.outsider, "get", f"{MODELS}{pk}/").status_code == 404

@@ -354,6 +354,17 @@ def test_a_media_item_dated_in_the_future_is_refused(client, records):
     assert MediaItem.objects.count() == before
 
 
+def test_counts_too_large_for_the_database_are_refused_on_the_field(client, records):
+    client.force_login(records["people"].official)
+    response = client.post("/registries/models/new/", _model_form(members="99999999999"))
+    assert response.status_code == 400
+    assert 'data-testid="error-members"' in response.content.decode()
+    event = {"kind": "meeting", "title": "Họp", "held_on": "10/10/2025", "area_code": NA_SAM}
+    response = client.post("/registries/events/new/", {**event, "participants": "99999999999"})
+    assert response.status_code == 400
+    assert 'data-testid="error-participants"' in response.content.decode()
+
+
 def test_an_event_is_registered_and_edited(client, records):
     client.force_login(records["people"].official)
     data = {

@@ -262,7 +262,7 @@ def test_an_area_outside_reach_is_a_403_in_the_one_error_shape(client, data, fmt
     assert ask(client, data, user=data.outsider, area="06172").status_code == 200
 
 
-@pytest.mark.parametrize("fmt", ["json", "docx"])
+@pytest.mark.parametrize("fmt", ["json", "docx", "odt"])
 def test_a_caller_without_credentials_is_refused(client, data, fmt):
     response = client.get(
         URL,
