@@ -122,6 +122,17 @@ def api_storage_full(request: HttpRequest) -> JsonResponse:
     return json_error(request, 503, "storage_full", storage_full_message())
 
 
+def api_keys_unavailable(request: HttpRequest) -> JsonResponse:
+    return json_error(request, 503, "keys_unavailable", keys_unavailable_message())
+
+
+def keys_unavailable_message() -> str:
+    return _(
+        "This service cannot work yet: the server's master key is not set up. Nothing was "
+        "saved. Tell the administrator, then try again later."
+    )
+
+
 def storage_full_message() -> str:
     return _(
         "The server's storage is full: nothing of this request was saved. "

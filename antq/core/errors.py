@@ -40,3 +40,18 @@ def storage_full(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def master_key_missing(exc: BaseException | None) -> bool:
+    """Whether an error (or one it was raised from) is the tips' master key missing or
+    unusable (antq.core.keys.MasterKeyError): the operator's set-up is incomplete. The
+    request saved nothing (the tip line seals before it writes)."""
+    from antq.core.keys import MasterKeyError
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, MasterKeyError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

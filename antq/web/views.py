@@ -15,12 +15,14 @@ from antq.accounts.selectors import bodies_on, user_memberships
 from antq.areas import selectors as areas
 from antq.areas.models import Area, Level
 from antq.core.api import (
+    api_keys_unavailable,
     api_not_found,
     api_server_error,
     api_storage_full,
+    keys_unavailable_message,
     storage_full_message,
 )
-from antq.core.errors import storage_full
+from antq.core.errors import master_key_missing, storage_full
 from antq.core.selectors import notifications_for
 from antq.core.services import notifications_mark_read
 from antq.directives.selectors import documents_visible_to
@@ -96,19 +98,33 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    # Called while the error is being handled: a full disk gets its own answer (503: try
-    # again once the administrator has made room), not the generic one.
-    full = storage_full(sys.exc_info()[1])
-    if _is_api(request):
-        return api_storage_full(request) if full else api_server_error(request)
-    # Rendered without the request: the database (sessions, user) may be what failed.
-    if not full:
-        return HttpResponse(loader.render_to_string("500.html"), status=500)
-    fragment = bool(request.headers.get("HX-Request"))  # a cell saved by the entry form
-    template = "_storage_full.html" if fragment else "503_storage_full.html"
-    response = HttpResponse(
-        loader.render_to_string(template, {"message": storage_full_message()}), status=503
+    # Called while the error is being handled: a full disk or a missing master key gets its
+    # own answer (503: try again once the administrator has acted), not the generic one.
+    # Pages are rendered without the request: the database (sessions, user) may have failed.
+    exc = sys.exc_info()[1]
+    api = _is_api(request)
+    if storage_full(exc):
+        if api:
+            return _retry_later(api_storage_full(request))
+        fragment = bool(request.headers.get("HX-Request"))  # a cell saved by the entry form
+        template = "_storage_full.html" if fragment else "503_storage_full.html"
+        return _unavailable(template, storage_full_message())
+    if master_key_missing(exc):
+        if api:
+            return _retry_later(api_keys_unavailable(request))
+        return _unavailable("503_unavailable.html", keys_unavailable_message())
+    if api:
+        return api_server_error(request)
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def _unavailable(template: str, message: str) -> HttpResponse:
+    return _retry_later(
+        HttpResponse(loader.render_to_string(template, {"message": message}), status=503)
     )
+
+
+def _retry_later(response: HttpResponse) -> HttpResponse:
     response.headers["Retry-After"] = "300"
     return response
 

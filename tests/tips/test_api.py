@@ -206,3 +206,24 @@ def test_behind_a_reverse_proxy_clients_are_told_apart_by_the_forwarded_address(
     assert intake.client_address(spoof) == "198.51.100.20"
     settings.ANTQ_TRUSTED_PROXIES = 0
     assert intake.client_address(spoof) == proxy
+
+
+def test_without_a_master_key_a_tip_is_refused_with_503_and_nothing_is_stored(
+    handlers, monkeypatch, tmp_path
+):
+    """An operator who has not installed the master key gets a clear 503 (the same on the
+    page), not a server error; nothing of the tip is kept."""
+    monkeypatch.delenv("ANTQ_MASTER_KEY")
+    monkeypatch.setenv("ANTQ_MASTER_KEY_FILE", str(tmp_path / "absent" / "master.key"))
+    c = Client(REMOTE_ADDR="203.0.113.9", raise_request_exception=False)
+    r = post(c, URL, {"area": "06124", "content": CONTENT, "contact": "0912 000 111"})
+    assert r.status_code == 503 and r.headers["Retry-After"] == "300"
+    assert r.json()["error"]["code"] == "keys_unavailable"
+    assert "khóa chủ" in r.json()["error"]["message"]
+    page = c.post(
+        "/tips/send/",
+        {"province": "20", "area": "06124", "topic": "online_fraud", "content": CONTENT},
+    )
+    assert page.status_code == 503
+    assert 'data-testid="service-unavailable"' in page.content.decode()
+    assert not Tip.objects.exists() and not Message.objects.exists()
