@@ -35,6 +35,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset(Action),
     Role.TIP_HANDLER: frozenset(),  # only antq.tips looks at it
 }
+# The roles that make a user one of the body's officials. Tip handling is not one of them: it
+# reads the tips routed to the body and nothing else (not its tasks, nor its inspections).
+OFFICIAL_ROLES: tuple[str, ...] = tuple(role for role, actions in ROLE_ACTIONS.items() if actions)
 
 
 def _valid_on(on: dt.date, prefix: str = "") -> Q:
@@ -51,6 +54,12 @@ def user_memberships(user: User, *, today: dt.date | None = None) -> QuerySet[Me
         .select_related("body", "body__area")
         .order_by("body__name")
     )
+
+
+def user_official_memberships(user: User, *, today: dt.date | None = None) -> QuerySet[Membership]:
+    """The user's memberships in force today that make them an official of the body: every
+    role but tip handling."""
+    return user_memberships(user, today=today).filter(role__in=OFFICIAL_ROLES)
 
 
 def body_memberships(body: Body, *, today: dt.date | None = None) -> QuerySet[Membership]:

@@ -240,6 +240,37 @@ def test_who_sees_and_runs_an_inspection(setup):
     )
 
 
+def test_a_tip_handler_of_an_inspected_body_sees_neither_its_inspections_nor_its_tasks(setup):
+    """Handling the body's tips makes no one an official of the body."""
+    inspection, people = setup["inspection"], setup["people"]
+    handler = user_create(username="xulytin", password=PASSWORD, full_name="Cán bộ xử lý tin")
+    membership_grant(
+        user=handler,
+        body=people.province_police,
+        role=Role.TIP_HANDLER,
+        valid_from=dt.date(2019, 1, 1),
+    )
+    services.conclusion_issue(
+        actor=setup["member"], inspection=inspection, symbol="01-TB/BNCTW", issued_on=setup["today"]
+    )
+    services.recommendation_add(
+        actor=setup["member"],
+        inspection=inspection,
+        text="Xây dựng lực lượng nòng cốt",
+        body=people.province_police,
+        due_on=None,
+    )
+    assert inspection not in selectors.inspections_for(handler)
+    assert my_assignments(handler) == []
+    assert [v.assignment.task.title for v in my_assignments(people.manager)] == [
+        "Xây dựng lực lượng nòng cốt"
+    ]
+    c = Client()
+    c.force_login(handler)
+    assert c.get(f"/inspections/{inspection.pk}/").status_code == 404
+    assert "Xây dựng lực lượng nòng cốt" not in c.get("/documents/tasks/mine/").content.decode()
+
+
 def test_a_member_records_a_session_and_a_recommendation_from_the_page(setup):
     inspection, today = setup["inspection"], setup["today"]
     c = Client()
