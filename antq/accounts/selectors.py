@@ -11,6 +11,7 @@ from django.utils import timezone
 from antq.accounts.models import Body, Membership, Role, User
 from antq.areas.models import Area
 from antq.areas.selectors import (
+    area_ids_below_at_any_time,
     area_ids_under_at_any_time,
     area_is_within,
     area_subtree_ids,
@@ -128,6 +129,37 @@ def user_can(
         return True
     if not target.is_valid_on(today):
         return any(area_is_within(s.area, roots, today) for s in area_successors(target, today))
+    return False
+
+
+def user_scope_area_ids_below_any_time(user: User, action: Action | str) -> QuerySet:
+    """As user_scope_area_ids_any_time, strictly below the areas of the user's bodies: what
+    the user does as the level above (user_can_from_above)."""
+    return area_ids_below_at_any_time(user_scope_roots(user, action))
+
+
+def user_can_from_above(
+    user: User, action: Action | str, *, area: Area, on: dt.date | None = None
+) -> bool:
+    """May the user do `action` on this area as the level above it? As user_can, but the
+    right must come from a body of a higher area: a reporting unit submits, the level above
+    approves or returns (DESIGN.md), so a unit never approves its own report — nor the
+    reports of the units it was formed from."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roots = user_scope_roots(user, action)
+    today = timezone.localdate()
+    on = on or today
+    above = [r for r in roots if r != area.pk]
+    if above and area_is_within(area, above, on):
+        return True
+    if not area.is_valid_on(today):
+        return any(
+            area_is_within(s.area, [r for r in roots if r != s.area.pk], today)
+            for s in area_successors(area, today)
+        )
     return False
 
 

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
+from antq.accounts.selectors import (
+    Action,
+    user_can,
+    user_can_from_above,
+    user_scope_area_ids_any_time,
+)
 from antq.areas.models import Area
 from antq.areas.selectors import area_ids_under_at_any_time
 from antq.grassroots.models import (
@@ -200,13 +205,5 @@ def recognitions_visible_to(user, *, year: int, area: Area | None = None) -> Que
 
 def user_may_review(user, assessment) -> bool:
     """The level above the commune: an approver whose reach comes from a higher area."""
-    from antq.accounts.selectors import user_scope_roots
-
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
     on = dt.date(assessment.sheet.year, 12, 31)
-    return user_can(user, Action.APPROVE, area=assessment.area, on=on) and (
-        assessment.area_id not in user_scope_roots(user, Action.APPROVE)
-    )
+    return user_can_from_above(user, Action.APPROVE, area=assessment.area, on=on)

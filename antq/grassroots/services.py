@@ -975,7 +975,7 @@ def assessment_self(
 def assessment_review(*, actor: Any, assessment, points: dict[int, Any], note: str = ""):
     """The level above's points per criterion; their total gives the class, which feeds
     the indicators of communes by class."""
-    from antq.accounts.selectors import user_scope_roots
+    from antq.accounts.selectors import user_can_from_above
     from antq.grassroots.models import AssessmentStatus
 
     assessment = type(assessment).objects.select_for_update().get(pk=assessment.pk)
@@ -984,9 +984,7 @@ def assessment_review(*, actor: Any, assessment, points: dict[int, Any], note: s
     sheet, area = assessment.sheet, assessment.area
     if actor is not None:
         on = dt.date(sheet.year, 12, 31)
-        if not user_can(actor, Action.APPROVE, area=area, on=on) or (
-            not actor.is_superuser and area.pk in user_scope_roots(actor, Action.APPROVE)
-        ):
+        if not user_can_from_above(actor, Action.APPROVE, area=area, on=on):
             raise PermissionDenied(_("The assessment is reviewed by the level above the commune."))
     errors: dict[str, str] = {}
     scores = {s.criterion.number: s for s in assessment.scores.select_related("criterion")}

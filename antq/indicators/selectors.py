@@ -10,7 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
+from antq.accounts.selectors import (
+    Action,
+    user_can,
+    user_scope_area_ids_any_time,
+    user_scope_area_ids_below_any_time,
+)
 from antq.areas.models import Area, AreaTreePath
 from antq.indicators.models import (
     DataSet,
@@ -132,7 +137,7 @@ def derived_changes_for(user) -> QuerySet:
         "indicator", "area"
     )
     if not user.is_superuser:
-        qs = qs.filter(area_id__in=user_scope_area_ids_any_time(user, Action.APPROVE))
+        qs = qs.filter(area_id__in=user_scope_area_ids_below_any_time(user, Action.APPROVE))
     return qs.order_by("area__name", "period", "indicator__code")
 
 
@@ -141,7 +146,7 @@ def approval_inbox(user) -> QuerySet[Submission]:
         "data_set", "area", "submitted_by"
     )
     if not user.is_superuser:
-        qs = qs.filter(area_id__in=user_scope_area_ids_any_time(user, Action.APPROVE))
+        qs = qs.filter(area_id__in=user_scope_area_ids_below_any_time(user, Action.APPROVE))
     return qs.order_by("submitted_at")
 
 
