@@ -15,6 +15,7 @@ from antq.accounts.selectors import (
     user_can,
     user_scope_area_ids_any_time,
     user_scope_area_ids_below_any_time,
+    user_scope_roots,
 )
 from antq.areas.models import Area, AreaTreePath
 from antq.indicators.models import (
@@ -139,6 +140,14 @@ def derived_changes_for(user) -> QuerySet:
     if not user.is_superuser:
         qs = qs.filter(area_id__in=user_scope_area_ids_below_any_time(user, Action.APPROVE))
     return qs.order_by("area__name", "period", "indicator__code")
+
+
+def user_may_define_indicators(user) -> bool:
+    """Administrators add indicators to the catalogue: a membership in force today, in a
+    body that exists today (an ended one grants nothing)."""
+    return user.is_authenticated and (
+        user.is_superuser or bool(user_scope_roots(user, Action.ADMINISTER))
+    )
 
 
 def approval_inbox(user) -> QuerySet[Submission]:
