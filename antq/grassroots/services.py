@@ -816,10 +816,13 @@ def sheet_save(
     excellent_from: int = 90,
     good_from: int = 70,
     average_from: int = 50,
+    owner=None,
 ):
-    """Create or replace a year's criteria sheet. The criteria add up to 100 points; a sheet
-    already used by an assessment cannot change its criteria."""
+    """Create or replace a year's criteria sheet, set by `owner` (a body). The criteria add up
+    to 100 points; a sheet already used by an assessment cannot change its criteria. Only
+    those grassroots.selectors.user_may_set_sheet allows may (`actor` None: the system)."""
     from antq.grassroots.models import CriteriaSheet, Criterion
+    from antq.grassroots.selectors import user_may_set_sheet
 
     errors: dict[str, str] = {}
     parsed = []
@@ -840,13 +843,19 @@ def sheet_save(
         }
     if not (100 >= excellent_from > good_from > average_from >= 0):
         errors["thresholds"] = _("The classes need 100 ≥ excellent > good > average ≥ 0 points.")
-    sheet = CriteriaSheet.objects.filter(year=year).first()
+    sheet = CriteriaSheet.objects.select_for_update().filter(year=year).first()
+    if actor is not None and not user_may_set_sheet(actor, sheet):
+        raise PermissionDenied(
+            _("Only the managers of the body that set the criteria sheet change it.")
+            if sheet is not None
+            else _("Only the managers of a body above the communes set the criteria sheet.")
+        )
     if sheet is not None and sheet.assessments.exists():
         errors[""] = _("The sheet of %(year)s is already used by assessments.") % {"year": year}
     if errors:
         raise RecordErrors(errors)
     if sheet is None:
-        sheet = CriteriaSheet(year=year)
+        sheet = CriteriaSheet(year=year, owner=owner)
     sheet.name = name.strip() or f"Tiêu chí đánh giá phong trào năm {year}"
     sheet.excellent_from, sheet.good_from, sheet.average_from = (
         excellent_from,
