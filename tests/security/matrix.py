@@ -742,7 +742,7 @@ def _pages() -> list[Row]:
                 ok=enter,
                 forbidden=seen - enter,
                 allowed="done",
-                data=lambda w, p: {"v-MEDIATIONS": "4"},
+                data=lambda w, p: {"v-MEDIATIONS": "5"},
             )
         )
         add(

@@ -9,7 +9,11 @@ from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
+from tests.security import world as the_world
 from tests.security.world import SUPER
+
+# The world's fixtures, for this module (world.py says why they replace two of the suite's).
+world, db, _plain_static_storage = the_world.world, the_world.db, the_world._plain_static_storage
 
 LABELS = (
     "directives.document",

@@ -9,9 +9,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
+from tests.security import world as the_world
 from tests.security.matrix import ROWS
 from tests.security.test_rbac_matrix import difference, fingerprint, url_of
 from tests.security.world import SUPER
+
+# The world's fixtures, for this module (world.py says why they replace two of the suite's).
+world, db, _plain_static_storage = the_world.world, the_world.db, the_world._plain_static_storage
 
 # Patterns the matrix leaves out, each with its reason. Static files and uploads have no
 # pattern here (WhiteNoise serves the static files; uploads go out through the views that

@@ -13,9 +13,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import os
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 D = dt.date
@@ -292,14 +298,13 @@ def build() -> World:
         actor=None,
     )
 
-    # indicators: an open form (last month), submitted reports (two months ago), approved
-    # ones (three months ago) whose counts then change under them
+    # indicators: an open form (this month's: open whatever the day), submitted reports (last
+    # month's), approved ones (the month before) whose counts then change under them
     indicators.catalogue_install()
     indicators.data_sets_install()
     data_set = DataSet.objects.get(code=DS)
-    open_month, submitted_month, approved_month = (month(today, n) for n in (1, 2, 3))
-    # the registries count from the approved month on (the fewer months, the quicker a
-    # record's change is recounted)
+    open_month, submitted_month, approved_month = (month(today, n) for n in (0, 1, 2))
+    # the registries count from the approved month on
     grassroots.registries_install(start=parse_period(approved_month).start())
     indicators.values_save(
         [
@@ -713,3 +718,83 @@ def _filled(template: bytes) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- the fixtures ---------------------------------------------------------------------------
+# The test modules of the matrix import them (`from tests.security.world import ...`): they
+# replace two fixtures of the suite for those modules only, for speed — the matrix has
+# thousands of cells. `db` is a savepoint in the world's transaction rather than a Django test
+# case per test (whose set-up, and its check of deferred constraints over the whole database
+# before the rollback, cost more than most cells), and the settings the suite sets for every
+# test are set once for the module.
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    env = master_key_env()
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    media = tempfile.TemporaryDirectory(prefix="antq-matrix-")
+    from django.conf import settings as django_settings
+
+    settings = override_settings(
+        MEDIA_ROOT=media.name,
+        ANTQ_IMPORTS_INLINE=True,  # a thread would not see the test's transaction
+        PASSWORD_HASHERS=["tests.hashers.FastArgon2PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        STORAGES={
+            **django_settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    settings.enable()
+    try:
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                built = build()
+                built.sessions = sessions(built)
+                yield built
+            finally:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+    finally:
+        settings.disable()
+        media.cleanup()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def sessions(world) -> dict[str, str]:
+    """A session per persona, made once: each test sends its cookie (what the test writes to
+    its session is rolled back with the rest)."""
+    from django.conf import settings
+    from django.test import Client
+
+    out = {}
+    for persona, user in world.users.items():
+        if user is not None and persona != TOKEN:
+            client = Client()
+            client.force_login(user)
+            out[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return out
+
+
+@pytest.fixture
+def db(world, django_db_blocker):
+    """A savepoint in the world's transaction for one test, rolled back after it."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage():
+    """The suite's settings for each test are the world's, set once (above); the cache
+    (throttles, rate limits) starts empty for each test."""
+    cache.clear()
