@@ -11,6 +11,7 @@ from django.utils import timezone
 from antq.accounts.models import Body, Membership, Role, User
 from antq.areas.models import Area
 from antq.areas.selectors import (
+    area_ids_below_at_any_time,
     area_ids_under_at_any_time,
     area_is_within,
     area_subtree_ids,
@@ -35,6 +36,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset(Action),
     Role.TIP_HANDLER: frozenset(),  # only antq.tips looks at it
 }
+# The roles that make a user one of the body's officials. Tip handling is not one of them: it
+# reads the tips routed to the body and nothing else (not its tasks, nor its inspections).
+OFFICIAL_ROLES: tuple[str, ...] = tuple(role for role, actions in ROLE_ACTIONS.items() if actions)
 
 
 def _valid_on(on: dt.date, prefix: str = "") -> Q:
@@ -51,6 +55,12 @@ def user_memberships(user: User, *, today: dt.date | None = None) -> QuerySet[Me
         .select_related("body", "body__area")
         .order_by("body__name")
     )
+
+
+def user_official_memberships(user: User, *, today: dt.date | None = None) -> QuerySet[Membership]:
+    """The user's memberships in force today that make them an official of the body: every
+    role but tip handling."""
+    return user_memberships(user, today=today).filter(role__in=OFFICIAL_ROLES)
 
 
 def body_memberships(body: Body, *, today: dt.date | None = None) -> QuerySet[Membership]:
@@ -119,6 +129,37 @@ def user_can(
         return True
     if not target.is_valid_on(today):
         return any(area_is_within(s.area, roots, today) for s in area_successors(target, today))
+    return False
+
+
+def user_scope_area_ids_below_any_time(user: User, action: Action | str) -> QuerySet:
+    """As user_scope_area_ids_any_time, strictly below the areas of the user's bodies: what
+    the user does as the level above (user_can_from_above)."""
+    return area_ids_below_at_any_time(user_scope_roots(user, action))
+
+
+def user_can_from_above(
+    user: User, action: Action | str, *, area: Area, on: dt.date | None = None
+) -> bool:
+    """May the user do `action` on this area as the level above it? As user_can, but the
+    right must come from a body of a higher area: a reporting unit submits, the level above
+    approves or returns (DESIGN.md), so a unit never approves its own report — nor the
+    reports of the units it was formed from."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    roots = user_scope_roots(user, action)
+    today = timezone.localdate()
+    on = on or today
+    above = [r for r in roots if r != area.pk]
+    if above and area_is_within(area, above, on):
+        return True
+    if not area.is_valid_on(today):
+        return any(
+            area_is_within(s.area, [r for r in roots if r != s.area.pk], today)
+            for s in area_successors(area, today)
+        )
     return False
 
 

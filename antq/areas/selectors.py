@@ -201,6 +201,16 @@ def area_ids_under_at_any_time(root_ids: list[int] | QuerySet) -> QuerySet:
     return Area.objects.filter(Q(pk__in=descendants) | Q(pk__in=predecessors)).values("pk")
 
 
+def area_ids_below_at_any_time(root_ids: list[int] | QuerySet) -> QuerySet:
+    """As area_ids_under_at_any_time, strictly below the roots: neither the roots themselves
+    nor the units they were formed from. This is the reach of the level above."""
+    descendants = AreaTreePath.objects.filter(ancestor_id__in=root_ids, depth__gt=0).values(
+        "descendant_id"
+    )
+    predecessors = Succession.objects.filter(successor_id__in=descendants).values("predecessor_id")
+    return Area.objects.filter(Q(pk__in=descendants) | Q(pk__in=predecessors)).values("pk")
+
+
 def _largest(shares: list[tuple[Area, Decimal]]) -> Area | None:
     """The area with the largest share; ties go to the lowest code (deterministic)."""
     if not shares:

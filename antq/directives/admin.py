@@ -1,3 +1,7 @@
+"""Documents, their links, tasks, assignments and progress reports, for reading: they are
+written — and never deleted — through the audited pages and services (DESIGN.md: every
+change to documents and tasks is in the audit log)."""
+
 from django.contrib import admin
 
 from antq.directives.models import Assignment, Document, DocumentLink, ProgressReport, Task
@@ -13,6 +17,9 @@ class DocumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # documents are registered through the audited pages
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(DocumentLink)
 class DocumentLinkAdmin(admin.ModelAdmin):
@@ -23,6 +30,9 @@ class DocumentLinkAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -37,6 +47,9 @@ class TaskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
@@ -49,6 +62,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(admin.ModelAdmin):
@@ -58,4 +74,7 @@ class ProgressReportAdmin(admin.ModelAdmin):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

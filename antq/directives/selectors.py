@@ -15,6 +15,7 @@ from antq.accounts.models import Body, Membership, Role, User
 from antq.accounts.selectors import (
     Action,
     user_can,
+    user_official_memberships,
     user_scope_area_ids_any_time,
     user_scope_roots,
 )
@@ -290,12 +291,8 @@ def overdue(user: User, *, as_of: dt.date | None = None) -> list[AssignmentView]
 
 def my_assignments(user: User, *, as_of: dt.date | None = None) -> list[AssignmentView]:
     as_of = as_of or timezone.localdate()
-    today = timezone.localdate()
-    bodies = (
-        Membership.objects.filter(user=user, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .values("body_id")
-    )
+    # the bodies the user is an official of: a tip handler is not handed the body's tasks
+    bodies = user_official_memberships(user).values("body_id")
     views = judge_assignments(list(_assignments().filter(body_id__in=bodies)), as_of)
     order = {
         s: i

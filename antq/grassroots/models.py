@@ -340,6 +340,15 @@ class CriteriaSheet(models.Model):
     excellent_from = models.PositiveSmallIntegerField(_("excellent from (points)"), default=90)
     good_from = models.PositiveSmallIntegerField(_("good from (points)"), default=70)
     average_from = models.PositiveSmallIntegerField(_("average from (points)"), default=50)
+    # The body that set the sheet: only its managers and administrators change it afterwards.
+    owner = models.ForeignKey(
+        "accounts.Body",
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("criteria sheet")

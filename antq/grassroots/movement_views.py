@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -78,8 +77,7 @@ def assessments(request: HttpRequest) -> HttpResponse:
             "shares": selectors.class_shares(qs),
             "communes": communes,
             "mine": _my_communes(request.user, year),
-            "may_set_sheet": request.user.is_superuser
-            or bool(user_scope_roots(request.user, Action.MANAGE)),
+            "may_set_sheet": sheet is None and selectors.user_may_set_sheet(request.user, None),
         },
         status=400 if error else 200,
     )
@@ -88,9 +86,8 @@ def assessments(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sheet_create(request: HttpRequest) -> HttpResponse:
-    """Create a year's criteria sheet from last year's (or the standard one)."""
-    if not (request.user.is_superuser or user_scope_roots(request.user, Action.MANAGE)):
-        raise PermissionDenied(_("Only managers set the criteria sheet."))
+    """Create a year's criteria sheet from last year's (or the standard one); an existing
+    one is replaced only by the body that set it."""
     year = _year(request)
     previous = selectors.assessment_sheet(year - 1)
     criteria = (
@@ -104,6 +101,7 @@ def sheet_create(request: HttpRequest) -> HttpResponse:
             year=year,
             name=f"Tiêu chí đánh giá phong trào toàn dân bảo vệ an ninh Tổ quốc năm {year}",
             criteria=criteria,
+            owner=selectors.sheet_owner_for(request.user),
         )
     except services.RecordErrors as exc:
         for message in exc.errors.values():

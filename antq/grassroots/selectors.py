@@ -13,8 +13,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
-from antq.areas.models import Area
+from antq.accounts.models import Body, Role
+from antq.accounts.selectors import (
+    Action,
+    user_can,
+    user_can_from_above,
+    user_official_memberships,
+    user_scope_area_ids_any_time,
+)
+from antq.areas.models import LEVEL_RANK, Area, Level
 from antq.areas.selectors import area_ids_under_at_any_time
 from antq.grassroots.models import (
     MediaItem,
@@ -155,6 +162,40 @@ def assessment_sheet(year: int):
     return CriteriaSheet.objects.filter(year=year).prefetch_related("criteria").first()
 
 
+SHEET_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def sheet_owner_for(user) -> Body | None:
+    """The body in whose name the user sets a year's criteria sheet: the highest body above
+    the communes that they manage (the communes are assessed against the sheet)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    bodies = [
+        m.body
+        for m in user_official_memberships(user).filter(role__in=SHEET_ROLES)
+        if LEVEL_RANK[m.body.area.level] < LEVEL_RANK[Level.COMMUNE]
+    ]
+    return min(bodies, key=lambda b: (LEVEL_RANK[b.area.level], b.pk), default=None)
+
+
+def user_may_set_sheet(user, sheet) -> bool:
+    """A year without a sheet: the managers of a body above the communes set one. A sheet
+    that exists: only the managers and administrators of the body that set it (superusers
+    too; a sheet set by no body, by the system or the demo, only they)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if sheet is None:
+        return sheet_owner_for(user) is not None
+    return (
+        sheet.owner_id is not None
+        and user_official_memberships(user)
+        .filter(body=sheet.owner_id, role__in=SHEET_ROLES)
+        .exists()
+    )
+
+
 def assessments_visible_to(user, *, year: int, area: Area | None = None) -> QuerySet:
     from antq.grassroots.models import MovementAssessment
 
@@ -200,13 +241,5 @@ def recognitions_visible_to(user, *, year: int, area: Area | None = None) -> Que
 
 def user_may_review(user, assessment) -> bool:
     """The level above the commune: an approver whose reach comes from a higher area."""
-    from antq.accounts.selectors import user_scope_roots
-
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
     on = dt.date(assessment.sheet.year, 12, 31)
-    return user_can(user, Action.APPROVE, area=assessment.area, on=on) and (
-        assessment.area_id not in user_scope_roots(user, Action.APPROVE)
-    )
+    return user_can_from_above(user, Action.APPROVE, area=assessment.area, on=on)

@@ -822,10 +822,13 @@ def sheet_save(
     excellent_from: int = 90,
     good_from: int = 70,
     average_from: int = 50,
+    owner=None,
 ):
-    """Create or replace a year's criteria sheet. The criteria add up to 100 points; a sheet
-    already used by an assessment cannot change its criteria."""
+    """Create or replace a year's criteria sheet, set by `owner` (a body). The criteria add up
+    to 100 points; a sheet already used by an assessment cannot change its criteria. Only
+    those grassroots.selectors.user_may_set_sheet allows may (`actor` None: the system)."""
     from antq.grassroots.models import CriteriaSheet, Criterion
+    from antq.grassroots.selectors import user_may_set_sheet
 
     errors: dict[str, str] = {}
     parsed = []
@@ -846,13 +849,19 @@ def sheet_save(
         }
     if not (100 >= excellent_from > good_from > average_from >= 0):
         errors["thresholds"] = _("The classes need 100 ≥ excellent > good > average ≥ 0 points.")
-    sheet = CriteriaSheet.objects.filter(year=year).first()
+    sheet = CriteriaSheet.objects.select_for_update().filter(year=year).first()
+    if actor is not None and not user_may_set_sheet(actor, sheet):
+        raise PermissionDenied(
+            _("Only the managers of the body that set the criteria sheet change it.")
+            if sheet is not None
+            else _("Only the managers of a body above the communes set the criteria sheet.")
+        )
     if sheet is not None and sheet.assessments.exists():
         errors[""] = _("The sheet of %(year)s is already used by assessments.") % {"year": year}
     if errors:
         raise RecordErrors(errors)
     if sheet is None:
-        sheet = CriteriaSheet(year=year)
+        sheet = CriteriaSheet(year=year, owner=owner)
     sheet.name = name.strip() or f"Tiêu chí đánh giá phong trào năm {year}"
     sheet.excellent_from, sheet.good_from, sheet.average_from = (
         excellent_from,
@@ -981,7 +990,7 @@ def assessment_self(
 def assessment_review(*, actor: Any, assessment, points: dict[int, Any], note: str = ""):
     """The level above's points per criterion; their total gives the class, which feeds
     the indicators of communes by class."""
-    from antq.accounts.selectors import user_scope_roots
+    from antq.accounts.selectors import user_can_from_above
     from antq.grassroots.models import AssessmentStatus
 
     assessment = type(assessment).objects.select_for_update().get(pk=assessment.pk)
@@ -990,9 +999,7 @@ def assessment_review(*, actor: Any, assessment, points: dict[int, Any], note: s
     sheet, area = assessment.sheet, assessment.area
     if actor is not None:
         on = dt.date(sheet.year, 12, 31)
-        if not user_can(actor, Action.APPROVE, area=area, on=on) or (
-            not actor.is_superuser and area.pk in user_scope_roots(actor, Action.APPROVE)
-        ):
+        if not user_can_from_above(actor, Action.APPROVE, area=area, on=on):
             raise PermissionDenied(_("The assessment is reviewed by the level above the commune."))
     errors: dict[str, str] = {}
     scores = {s.criterion.number: s for s in assessment.scores.select_related("criterion")}

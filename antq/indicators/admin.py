@@ -37,6 +37,9 @@ class DataValueAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # values change through the audited services only
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # nor are they deleted here: unaudited, and the totals would go stale
+
 
 @admin.register(DataValueChange)
 class DataValueChangeAdmin(admin.ModelAdmin):

@@ -69,10 +69,7 @@ class IndicatorListView(APIView):
         responses={201: IndicatorSerializer},
     )
     def post(self, request: Request) -> Response:
-        if not (
-            request.user.is_superuser
-            or request.user.memberships.filter(role="administrator").exists()
-        ):
+        if not selectors.user_may_define_indicators(request.user):
             raise APIError(
                 _("Only administrators add indicators."), code="permission_denied", status_code=403
             )

@@ -10,7 +10,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from antq.accounts.selectors import Action, user_can, user_scope_area_ids_any_time
+from antq.accounts.selectors import (
+    Action,
+    user_can,
+    user_scope_area_ids_any_time,
+    user_scope_area_ids_below_any_time,
+    user_scope_roots,
+)
 from antq.areas.models import Area, AreaTreePath
 from antq.indicators.models import (
     DataSet,
@@ -132,8 +138,16 @@ def derived_changes_for(user) -> QuerySet:
         "indicator", "area"
     )
     if not user.is_superuser:
-        qs = qs.filter(area_id__in=user_scope_area_ids_any_time(user, Action.APPROVE))
+        qs = qs.filter(area_id__in=user_scope_area_ids_below_any_time(user, Action.APPROVE))
     return qs.order_by("area__name", "period", "indicator__code")
+
+
+def user_may_define_indicators(user) -> bool:
+    """Administrators add indicators to the catalogue: a membership in force today, in a
+    body that exists today (an ended one grants nothing)."""
+    return user.is_authenticated and (
+        user.is_superuser or bool(user_scope_roots(user, Action.ADMINISTER))
+    )
 
 
 def approval_inbox(user) -> QuerySet[Submission]:
@@ -141,7 +155,7 @@ def approval_inbox(user) -> QuerySet[Submission]:
         "data_set", "area", "submitted_by"
     )
     if not user.is_superuser:
-        qs = qs.filter(area_id__in=user_scope_area_ids_any_time(user, Action.APPROVE))
+        qs = qs.filter(area_id__in=user_scope_area_ids_below_any_time(user, Action.APPROVE))
     return qs.order_by("submitted_at")
 
 

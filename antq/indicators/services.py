@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -546,7 +546,7 @@ def entry_save(
     the save safe when two officials have the same form open: a cell the user did not touch
     is not written (so it cannot overwrite the other's figure with a stale one), and a cell
     both changed is refused with the figure the other saved, not silently overwritten."""
-    from antq.accounts.selectors import Action, user_can
+    from antq.accounts.selectors import Action, user_can_from_above
     from antq.indicators.models import Submission
     from antq.indicators.selectors import entry_window, rule_violations
 
@@ -574,7 +574,7 @@ def entry_save(
             }
         )
     window = entry_window(data_set, p, today)
-    if window.expired and not user_can(
+    if window.expired and not user_can_from_above(
         actor, Action.APPROVE, area=area, on=p.start(data_set.calendar)
     ):
         raise EntryErrors(
@@ -721,6 +721,9 @@ def submission_submit(*, data_set, area: Area, period: str, actor: Any):
 
 @transaction.atomic
 def submission_decide(*, submission, approve: bool, actor: Any, reason: str = ""):
+    """The level above approves (locks) the report or returns it with a reason; the
+    reporting unit never decides on its own report. `actor` None: the system."""
+    from antq.accounts.selectors import Action, user_can_from_above
     from antq.indicators.models import Submission
 
     # Read again under a lock: two approvers deciding the same report at once must not both
@@ -730,6 +733,13 @@ def submission_decide(*, submission, approve: bool, actor: Any, reason: str = ""
         .select_related("data_set", "area")
         .get(pk=submission.pk)
     )
+    if actor is not None and not user_can_from_above(
+        actor,
+        Action.APPROVE,
+        area=submission.area,
+        on=parse_period(submission.period).start(submission.data_set.calendar),
+    ):
+        raise PermissionDenied(_("The level above the reporting unit decides on its report."))
     if submission.status != "submitted":
         raise EntryErrors({"": _("Only a submitted report can be approved or returned.")})
     if not approve and not reason.strip():

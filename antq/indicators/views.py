@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from antq.accounts.selectors import Action, user_can, user_scope_roots
+from antq.accounts.selectors import Action, user_can, user_can_from_above, user_scope_roots
 from antq.areas.models import Area, AreaTreePath
 from antq.areas.selectors import area_by_code, area_children
 from antq.core.templatetags.antq import vn_number
@@ -105,7 +105,7 @@ def _entry_context(request, data_set, area, period, errors=None, values=None, sh
         "posted": values or {},
         "shown": shown or {},  # what the form showed when opened, kept across a refusal
         "locked": bool(sub and sub.status in ("submitted", "approved")),
-        "may_approve": user_can(
+        "may_approve": user_can_from_above(
             request.user, Action.APPROVE, area=area, on=period.start(data_set.calendar)
         ),
         "previous": period.shift(-1),
@@ -201,7 +201,7 @@ def derived_decide(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not user_can(
+    if not user_can_from_above(
         request.user, Action.APPROVE, area=change.area, on=_period(change.period).start()
     ):
         raise Http404
@@ -292,7 +292,7 @@ def behind(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     sub = get_object_or_404(Submission.objects.select_related("data_set", "area"), pk=pk)
     period = _period(sub.period)
-    if not user_can(
+    if not user_can_from_above(
         request.user, Action.APPROVE, area=sub.area, on=period.start(sub.data_set.calendar)
     ):
         raise Http404

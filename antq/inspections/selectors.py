@@ -12,14 +12,16 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from antq.accounts.models import Role, User
-from antq.accounts.selectors import user_memberships
+from antq.accounts.selectors import user_memberships, user_official_memberships
 from antq.directives.selectors import judge_assignments
 from antq.directives.status import Status
 from antq.inspections.models import Inspection, Recommendation, SelfReport
 
 
 def _body_ids(user: User, roles: tuple[str, ...] | None = None) -> list[int]:
-    qs = user_memberships(user)
+    """The bodies where the user holds one of `roles`, or any official role (tip handling
+    makes no one an official of the body)."""
+    qs = user_official_memberships(user)
     if roles is not None:
         qs = qs.filter(role__in=roles)
     return list(qs.values_list("body_id", flat=True))

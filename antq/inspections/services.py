@@ -84,6 +84,14 @@ def _require_run(actor: Any, inspection: Inspection) -> None:
         raise PermissionDenied(_("Only the delegation and its body's managers run it."))
 
 
+def _within_reach(inspecting: Body, area: Area, period_end: dt.date) -> bool:
+    """Is the area under the inspecting body's area (or the body's area itself), on the last
+    day of the period covered or today?"""
+    from antq.areas.selectors import area_is_within
+
+    return any(area_is_within(area, [inspecting.area_id], day) for day in {period_end, _today()})
+
+
 def _d(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
@@ -126,6 +134,21 @@ def inspection_create(
     bodies = list(inspected_bodies)
     if not bodies:
         errors["inspected_bodies"] = _("Choose the bodies inspected.")
+    if errors:
+        raise RecordErrors(errors)
+    # An inspection reaches no further than its inspecting body: it would otherwise read, in
+    # the self-inspection reports it pre-fills, the figures of units that body may not see.
+    if not _within_reach(inspecting_body, area, period_end):
+        errors["area"] = _("%(area)s lies outside the reach of %(body)s.") % {
+            "area": area.name,
+            "body": inspecting_body.name,
+        }
+    outside = [b.name for b in bodies if not _within_reach(inspecting_body, b.area, period_end)]
+    if outside:
+        errors["inspected_bodies"] = _("Outside the reach of %(body)s: %(bodies)s.") % {
+            "body": inspecting_body.name,
+            "bodies": "; ".join(outside),
+        }
     if errors:
         raise RecordErrors(errors)
     if actor is not None and not actor.is_superuser:

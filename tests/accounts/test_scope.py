@@ -87,3 +87,22 @@ def test_the_scope_subquery_lists_exactly_the_reachable_areas(people):
 def test_a_question_without_a_target_is_a_programming_error(people):
     with pytest.raises(ValueError):
         user_can(people.official, Action.VIEW)
+
+
+def test_only_the_level_above_acts_from_above(people):
+    """user_can_from_above: the right must come from a higher area, so a commune never
+    approves its own reports, nor those of the communes it was formed from."""
+    from antq.accounts.models import Role
+    from antq.accounts.selectors import user_can_from_above
+    from antq.accounts.services import membership_grant
+
+    membership_grant(
+        user=people.official, body=people.na_sam, role=Role.APPROVER, valid_from=dt.date(2025, 7, 1)
+    )
+    na_sam, hoang_viet = area("06124"), area("06157", BEFORE)  # merged whole into Na Sầm
+    assert user_can(people.official, Action.APPROVE, area=na_sam)
+    assert not user_can_from_above(people.official, Action.APPROVE, area=na_sam)
+    assert not user_can_from_above(people.official, Action.APPROVE, area=hoang_viet, on=BEFORE)
+    assert user_can_from_above(people.manager, Action.APPROVE, area=na_sam)
+    assert user_can_from_above(people.manager, Action.APPROVE, area=hoang_viet, on=BEFORE)
+    assert not user_can_from_above(people.manager, Action.APPROVE, area=area("20"))

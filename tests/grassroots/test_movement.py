@@ -297,3 +297,46 @@ def test_the_api_lists_assessments_and_recognitions_in_scope(client, sheet, peop
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
     client.force_login(people.outsider)
     assert client.get("/api/v1/grassroots/assessments/", {"year": YEAR}).json()["results"] == []
+
+
+def test_only_the_body_that_set_the_criteria_sheet_changes_it(client, people):
+    from antq.accounts.models import BodyKind, Role
+    from antq.accounts.services import body_save, membership_grant, user_create
+    from antq.grassroots.models import CriteriaSheet
+    from tests.conftest import area
+
+    since = D(2025, 7, 1)
+    party_office = body_save(
+        code="t-vp-tu", name="Văn phòng Tỉnh ủy", kind=BodyKind.PARTY_BOARD, area=area("20")
+    )
+
+    def person(username, body, role):
+        user = user_create(username=username, password=None)
+        membership_grant(user=user, body=body, role=role, valid_from=since)
+        return user
+
+    commune_manager = person("truongca", people.na_sam, Role.MANAGER)
+    party_manager = person("vanphong", party_office, Role.MANAGER)
+    police_admin = person("quantri", people.province_police, Role.ADMINISTRATOR)
+    url = "/registries/assessments/sheet/"
+    # a commune does not set the criteria it is assessed on
+    client.force_login(commune_manager)
+    assert client.post(url, {"year": YEAR}).status_code == 403
+    assert not CriteriaSheet.objects.exists()
+    client.force_login(people.manager)  # the provincial police
+    assert client.post(url, {"year": YEAR}).status_code == 302
+    sheet = CriteriaSheet.objects.get(year=YEAR)
+    assert sheet.owner == people.province_police
+    custom = [("Tiêu chí riêng của tỉnh", 100)]
+    services.sheet_save(actor=people.manager, year=YEAR, name=sheet.name, criteria=custom)
+    # another body's manager may not replace it
+    for user in (party_manager, commune_manager):
+        client.force_login(user)
+        assert client.post(url, {"year": YEAR}).status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.sheet_save(actor=user, year=YEAR, name="Khác", criteria=custom)
+    assert [c.text for c in CriteriaSheet.objects.get(year=YEAR).criteria.all()] == [custom[0][0]]
+    # the body's administrator may
+    client.force_login(police_admin)
+    assert client.post(url, {"year": YEAR}).status_code == 302
+    assert CriteriaSheet.objects.get(year=YEAR).criteria.count() == len(services.STANDARD_CRITERIA)

@@ -205,6 +205,47 @@ def test_administrators_add_indicators_and_others_may_not(client, data):
     assert again.status_code == 400
 
 
+def test_an_administrator_whose_membership_ended_adds_no_indicator(client, data):
+    import datetime as dt
+
+    from antq.accounts.models import Role
+    from antq.accounts.services import membership_grant, user_create
+
+    payload = {
+        "code": "CAMERAS",
+        "name": "Số camera an ninh",
+        "unit": "count",
+        "value_type": "integer",
+        "time_aggregation": "last",
+    }
+    former = user_create(username="quantri-cu", password=None)
+    membership_grant(
+        user=former,
+        body=data.province_police,
+        role=Role.ADMINISTRATOR,
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2024, 12, 31),
+    )
+    key = token_create(user=former).key
+    denied = client.post(
+        "/api/v1/indicators/",
+        payload,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert denied.status_code == 403 and not Indicator.objects.filter(code="CAMERAS").exists()
+    membership_grant(
+        user=former, body=data.province_police, role=Role.ADMINISTRATOR, valid_to=None
+    )  # in office again
+    ok = client.post(
+        "/api/v1/indicators/",
+        payload,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert ok.status_code == 201
+
+
 def test_bulk_values_are_all_or_nothing_and_scoped(client, data):
     key = token_create(user=data.official).key
     good = {"indicator": "MEDIA_ITEMS", "area": "06124", "period": "202601", "value": "3"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from antq.accounts.models import Role
@@ -116,19 +117,52 @@ def test_an_official_cannot_approve(client, form):
     assert sub.status == "submitted"
 
 
-def test_late_entry_needs_an_approver(client, form):
+def test_late_entry_needs_an_approver_of_the_level_above(client, form):
     people, _url, _period = form
     url = f"/data/entry/{DS}/06124/202507/"  # long closed
     client.force_login(people.official)
     response = client.post(url, {"v-MEDIA_ITEMS": "1"})
     assert response.status_code == 400 and not DataValue.objects.exists()
-    approver = user_create(username="duyet", password=PASSWORD)
+    # the commune's own manager may approve nothing of the commune: no late entry either
+    commune_manager = user_create(username="truongca", password=PASSWORD)
     membership_grant(
-        user=approver, body=people.na_sam, role=Role.MANAGER, valid_from=dt.date(2025, 7, 1)
+        user=commune_manager, body=people.na_sam, role=Role.MANAGER, valid_from=dt.date(2025, 7, 1)
     )
-    client.force_login(approver)
+    client.force_login(commune_manager)
+    assert client.post(url, {"v-MEDIA_ITEMS": "1"}).status_code == 400
+    assert not DataValue.objects.exists()
+    client.force_login(people.manager)  # the provincial police
     assert client.post(url, {"v-MEDIA_ITEMS": "1"}).status_code == 302
     assert DataValue.objects.filter(period="202507").exists()
+
+
+def test_a_commune_never_approves_or_returns_its_own_report(client, form):
+    """The level above approves: an approver of the commune's own body is refused."""
+    from antq.indicators.services import submission_decide
+
+    people, url, period = form
+    approver = user_create(username="duyet", password=PASSWORD)
+    membership_grant(
+        user=approver, body=people.na_sam, role=Role.APPROVER, valid_from=dt.date(2025, 7, 1)
+    )
+    client.force_login(people.official)
+    client.post(url, {"v-MEDIA_ITEMS": "7"})
+    client.post(url + "submit/")
+    sub = Submission.objects.get(period=period)
+    client.force_login(approver)
+    assert "Xã Na Sầm" not in client.get("/data/approvals/").content.decode()
+    for decision in ({"decision": "approve"}, {"decision": "return", "reason": "sai"}):
+        assert client.post(f"/data/approvals/{sub.pk}/", decision).status_code == 404
+    with pytest.raises(PermissionDenied):
+        submission_decide(submission=sub, approve=True, actor=approver)
+    sub.refresh_from_db()
+    assert sub.status == "submitted"
+    assert not AuditEvent.objects.filter(action__in=["indicators.approve", "indicators.return"])
+    client.force_login(people.manager)  # the provincial police: the level above
+    assert "Xã Na Sầm" in client.get("/data/approvals/").content.decode()
+    assert client.post(f"/data/approvals/{sub.pk}/", {"decision": "approve"}).status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == "approved"
 
 
 def test_the_results_page_shows_the_totals_in_both_modes(client, form):

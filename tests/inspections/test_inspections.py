@@ -18,7 +18,7 @@ from antq.directives.models import DocumentKind
 from antq.directives.selectors import my_assignments
 from antq.directives.services import document_create, progress_report_create
 from antq.inspections import selectors, services
-from antq.inspections.models import Level, MemberRole
+from antq.inspections.models import Inspection, Level, MemberRole
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +219,51 @@ def test_the_time_limit_is_warned_about_and_extended_by_a_third_at_most(setup):
         services.inspection_extend(actor=member, inspection=inspection, days=1)
 
 
+def test_an_inspection_reaches_no_further_than_its_inspecting_body(setup):
+    """A commune's manager may inspect the commune's own bodies, not another commune's: the
+    drafts an inspection pre-fills would show that commune's figures to the delegation."""
+    from tests.conftest import area
+
+    people, today = setup["people"], setup["today"]
+    chief = user_create(username="truongca", password=PASSWORD, full_name="Trưởng Công an xã")
+    membership_grant(user=chief, body=people.na_sam, role=Role.MANAGER, valid_from=today)
+    asked = {
+        "title": "Kiểm tra xã bên",
+        "inspecting_body": people.na_sam,
+        "level": Level.GRASSROOTS,
+        "period_start": dt.date(2025, 7, 1),
+        "period_end": today - dt.timedelta(days=1),
+        "starts_on": today,
+    }
+    before = Inspection.objects.count()
+    with pytest.raises(RecordErrors) as exc:
+        services.inspection_create(
+            actor=chief, area=area("06172"), inspected_bodies=[people.hoang_van_thu], **asked
+        )
+    assert {"area", "inspected_bodies"} <= set(exc.value.errors)
+    c = Client()
+    c.force_login(chief)
+    page = c.post(
+        "/inspections/new",
+        {
+            "title": "Kiểm tra xã bên",
+            "inspecting_body": people.na_sam.pk,
+            "level": "grassroots",
+            "subjects": [setup["inspection"].subjects.get().pk],
+            "inspected_bodies": [people.hoang_van_thu.pk],
+            "area": "06172",
+            "period_start": "2025-07-01",
+            "period_end": (today - dt.timedelta(days=1)).isoformat(),
+            "starts_on": today.isoformat(),
+        },
+    )
+    assert page.status_code == 400 and Inspection.objects.count() == before
+    own = services.inspection_create(
+        actor=chief, area=area("06124"), inspected_bodies=[people.na_sam], **asked
+    )
+    assert own.inspected_bodies.get() == people.na_sam
+
+
 def test_who_sees_and_runs_an_inspection(setup):
     inspection, people = setup["inspection"], setup["people"]
     assert inspection in selectors.inspections_for(setup["member"])
@@ -238,6 +283,37 @@ def test_who_sees_and_runs_an_inspection(setup):
         ).status_code
         == 403
     )
+
+
+def test_a_tip_handler_of_an_inspected_body_sees_neither_its_inspections_nor_its_tasks(setup):
+    """Handling the body's tips makes no one an official of the body."""
+    inspection, people = setup["inspection"], setup["people"]
+    handler = user_create(username="xulytin", password=PASSWORD, full_name="Cán bộ xử lý tin")
+    membership_grant(
+        user=handler,
+        body=people.province_police,
+        role=Role.TIP_HANDLER,
+        valid_from=dt.date(2019, 1, 1),
+    )
+    services.conclusion_issue(
+        actor=setup["member"], inspection=inspection, symbol="01-TB/BNCTW", issued_on=setup["today"]
+    )
+    services.recommendation_add(
+        actor=setup["member"],
+        inspection=inspection,
+        text="Xây dựng lực lượng nòng cốt",
+        body=people.province_police,
+        due_on=None,
+    )
+    assert inspection not in selectors.inspections_for(handler)
+    assert my_assignments(handler) == []
+    assert [v.assignment.task.title for v in my_assignments(people.manager)] == [
+        "Xây dựng lực lượng nòng cốt"
+    ]
+    c = Client()
+    c.force_login(handler)
+    assert c.get(f"/inspections/{inspection.pk}/").status_code == 404
+    assert "Xây dựng lực lượng nòng cốt" not in c.get("/documents/tasks/mine/").content.decode()
 
 
 def test_a_member_records_a_session_and_a_recommendation_from_the_page(setup):
