@@ -100,8 +100,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = _CODES.get(response.status_code, "error")
-        response.data = error_body(code, str(detail))
+        response.data = error_body(code, _own_words(exc) or str(detail))
     return response
+
+
+def _own_words(exc: Exception) -> str | None:
+    """antq's message for an error DRF raises in its own words, which its catalogue leaves in
+    English for Vietnamese ("Authentication credentials were not provided."…); None for a
+    message antq wrote itself (a NUL character, an unknown record…), which stays."""
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    text = str(exc.detail)
+    drf_default = text == str(exc.default_detail)
+    if isinstance(exc, exceptions.NotAuthenticated) and drf_default:
+        return _("Credentials are needed: send your token in the header “Authorization: Token …”.")
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return _("The body must be JSON, sent with “Content-Type: application/json”.")
+    if isinstance(exc, exceptions.ParseError) and (drf_default or text.startswith("JSON parse")):
+        return _("The body is not valid JSON.")
+    if isinstance(exc, exceptions.NotAcceptable) and drf_default:
+        return _("The answer cannot be given in the format the Accept header asks for.")
+    if isinstance(exc, exceptions.NotFound) and text == "Invalid page.":
+        return _("There is no such page of results.")
+    return None
 
 
 def json_error(request: HttpRequest, status_code: int, code: str, message: str) -> JsonResponse:
